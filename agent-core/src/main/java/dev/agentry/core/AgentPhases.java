@@ -1,0 +1,40 @@
+package dev.agentry.core;
+
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * The stop order of an agent, as {@link SmartLifecycle} phases. Spring stops the highest
+ * phase first, so the endpoints drain before the streams, workers, health socket and ZMQ
+ * context close, and all of them before Spring Boot's web server (phases below
+ * {@code DEFAULT_PHASE - 1024}), which keeps Actuator reachable through the whole drain.
+ */
+public final class AgentPhases {
+
+	/** Step 1: request endpoints drain. */
+	public static final int ENDPOINTS = SmartLifecycle.DEFAULT_PHASE - 100;
+
+	/** Step 2: PUB/SUB, PUSH/PULL and spring-integration-zeromq components. */
+	public static final int STREAMS = SmartLifecycle.DEFAULT_PHASE - 200;
+
+	/** Step 3: workers are signalled and joined. */
+	public static final int WORKERS = SmartLifecycle.DEFAULT_PHASE - 300;
+
+	/** Step 4: the health socket stops answering {@code draining} and closes. */
+	public static final int HEALTH = SmartLifecycle.DEFAULT_PHASE - 400;
+
+	/**
+	 * Agent clients close after the workers and handlers that call through them, and before the
+	 * context they belong to. Reported under the {@code context} step.
+	 */
+	public static final int CLIENTS = SmartLifecycle.DEFAULT_PHASE - 450;
+
+	/** Step 5: the ZMQ context terminates, with a watchdog. */
+	public static final int CONTEXT = SmartLifecycle.DEFAULT_PHASE - 500;
+
+	/** Step 7: the report is written once every other lifecycle, the web server included, has stopped. */
+	public static final int REPORT = Integer.MIN_VALUE;
+
+	private AgentPhases() {
+	}
+
+}

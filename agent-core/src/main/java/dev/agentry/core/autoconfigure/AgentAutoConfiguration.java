@@ -1,0 +1,268 @@
+package dev.agentry.core.autoconfigure;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import dev.agentry.core.AgentJson;
+import dev.agentry.core.AgentPhases;
+import dev.agentry.core.AgentStatus;
+import dev.agentry.core.client.AgentClients;
+import dev.agentry.core.endpoint.AgentActionRegistrar;
+import dev.agentry.core.endpoint.AgentActions;
+import dev.agentry.core.endpoint.RequestEndpoint;
+import dev.agentry.core.health.HealthReplies;
+import dev.agentry.core.health.HealthSocket;
+import dev.agentry.core.metrics.AgentMetrics;
+import dev.agentry.core.metrics.KeepMeterRegistriesOpen;
+import dev.agentry.core.shutdown.DrainCoordinator;
+import dev.agentry.core.shutdown.DrainListener;
+import dev.agentry.core.shutdown.PhaseTimeouts;
+import dev.agentry.core.shutdown.ReportFiles;
+import dev.agentry.core.shutdown.ShutdownBudget;
+import dev.agentry.core.shutdown.ShutdownRecorder;
+import dev.agentry.core.shutdown.ShutdownReportWriter;
+import dev.agentry.core.worker.AgentWorker;
+import dev.agentry.core.worker.WorkerManager;
+import dev.agentry.core.zmq.ZmqContextLifecycle;
+import dev.agentry.core.zmq.ZmqSockets;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.zeromq.ZContext;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.LivenessState;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+
+/**
+ * Auto-configuration of an agent: the ZMQ context, request endpoints, health socket,
+ * workers, agent clients, the phase-ordered shutdown, its metrics and its report. Every
+ * bean backs off when the application defines its own.
+ */
+@AutoConfiguration(after = { JacksonAutoConfiguration.class, MetricsAutoConfiguration.class,
+		CompositeMeterRegistryAutoConfiguration.class })
+@ConditionalOnClass(ZContext.class)
+@EnableConfigurationProperties(AgentProperties.class)
+public final class AgentAutoConfiguration {
+
+	private static final Log logger = LogFactory.getLog(AgentAutoConfiguration.class);
+
+	@Bean
+	@ConditionalOnClass(MeterRegistry.class)
+	static KeepMeterRegistriesOpen agentKeepMeterRegistriesOpen() {
+		return new KeepMeterRegistriesOpen();
+	}
+
+	@Bean
+	static PhaseTimeouts agentPhaseTimeouts(Environment environment) {
+		AgentProperties properties = Binder.get(environment)
+			.bindOrCreate("agent", AgentProperties.class);
+		AgentProperties.Shutdown shutdown = properties.shutdown();
+		Duration linger = properties.zmq().linger();
+		Duration margin = Duration.ofSeconds(5);
+		return new PhaseTimeouts(Map.of(AgentPhases.ENDPOINTS, shutdown.drainTimeout().plus(linger).plus(margin),
+				AgentPhases.STREAMS, linger.plus(margin).plus(margin), AgentPhases.WORKERS,
+				shutdown.workerJoinTimeout().plus(margin), AgentPhases.HEALTH, linger.plus(margin), AgentPhases.CLIENTS,
+				linger.plus(margin), AgentPhases.CONTEXT, linger.plus(margin)));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	static AgentActions agentActions() {
+		return new AgentActions();
+	}
+
+	@Bean
+	static AgentActionRegistrar agentActionRegistrar(ObjectProvider<AgentActions> actions) {
+		return new AgentActionRegistrar(actions.getObject());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	AgentStatus agentStatus(AgentProperties properties, Environment environment) {
+		return new AgentStatus(agentName(properties, environment));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	AgentJson agentJson(ObjectProvider<JsonMapper> jsonMapper) {
+		return new AgentJson(jsonMapper.getIfAvailable(JsonMapper::new));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	AgentMetrics agentMetrics(ObjectProvider<MeterRegistry> registry, AgentStatus status) {
+		return new AgentMetrics(registry.getIfAvailable(SimpleMeterRegistry::new), status.name());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ShutdownRecorder agentShutdownRecorder(AgentMetrics metrics) {
+		return new ShutdownRecorder(metrics);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ZmqContextLifecycle agentZmqContext(AgentProperties properties, ShutdownRecorder recorder) {
+		return new ZmqContextLifecycle(properties.zmq().linger(), recorder);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ZmqSockets agentZmqSockets(ZmqContextLifecycle context, AgentProperties properties, AgentMetrics metrics) {
+		return new ZmqSockets(context.context(), properties.zmq().linger(),
+				properties.zmq().maxMessageSize().toBytes(), (refusal) -> {
+					metrics.requests(refusal.socket(), "none", "too_large").increment();
+					logger.warn("Socket '" + refusal.socket() + "': ZeroMQ refused a message over agent.zmq.max-message-size ("
+							+ properties.zmq().maxMessageSize().toBytes() + " bytes) and disconnected " + refusal.peer());
+				});
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	HealthReplies agentHealthReplies(AgentStatus status, AgentJson json) {
+		return new HealthReplies(status, json.mapper());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RequestEndpoints agentRequestEndpoints(AgentProperties properties, ZmqSockets sockets, AgentActions actions,
+			AgentJson json, AgentMetrics metrics, ShutdownRecorder recorder, HealthReplies health, AgentStatus status,
+			ApplicationEventPublisher events) {
+		List<RequestEndpoint> endpoints = new ArrayList<>();
+		Duration drain = properties.shutdown().drainTimeout();
+		if (properties.endpoint().enabled()) {
+			endpoints.add(endpoint(RequestEndpoint.MAIN, properties.endpoint(), drain, sockets, actions, json, metrics,
+					recorder, health, events));
+		}
+		properties.endpoints().forEach((name, endpoint) -> {
+			if (endpoint.enabled()) {
+				endpoints.add(endpoint(name, endpoint, drain, sockets, actions, json, metrics, recorder, health, events));
+			}
+		});
+		RequestEndpoints all = new RequestEndpoints(endpoints, actions);
+		status.inflightSource(all::inflight);
+		return all;
+	}
+
+	private static RequestEndpoint endpoint(String name, AgentProperties.Endpoint endpoint, Duration drain,
+			ZmqSockets sockets, AgentActions actions, AgentJson json, AgentMetrics metrics, ShutdownRecorder recorder,
+			HealthReplies health, ApplicationEventPublisher events) {
+		return new RequestEndpoint(new RequestEndpoint.Settings(name, endpoint.bind(), endpoint.threads(),
+				endpoint.maxInflight(), endpoint.requestTimeout(), drain), sockets, actions, json.mapper(), metrics,
+				recorder, health, brokenOnCrash(events));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnExpression("!'${agent.health.bind:tcp://*:5556}'.trim().equalsIgnoreCase('none')")
+	HealthSocket agentHealthSocket(AgentProperties properties, ZmqSockets sockets, AgentStatus status,
+			HealthReplies replies, ShutdownRecorder recorder, ApplicationEventPublisher events) {
+		return new HealthSocket(properties.health().bind(), sockets, status, replies, recorder, brokenOnCrash(events));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	WorkerManager agentWorkerManager(ObjectProvider<AgentWorker> workers, AgentProperties properties,
+			AgentMetrics metrics, ShutdownRecorder recorder) {
+		return new WorkerManager(workers.orderedStream().toList(), properties.shutdown().workerJoinTimeout(), metrics,
+				recorder);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	AgentClients agentClients(ZmqSockets sockets, AgentJson json, ShutdownRecorder recorder,
+			ApplicationEventPublisher events) {
+		return new AgentClients(sockets, json.mapper(), recorder, brokenOnCrash(events));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	DrainCoordinator agentDrainCoordinator(ApplicationContext context, AgentStatus status, ShutdownRecorder recorder,
+			ObjectProvider<DrainListener> listeners, AgentProperties properties) {
+		return new DrainCoordinator(context, status, recorder, listeners.orderedStream().toList(),
+				properties.shutdown().delay());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ReportFiles agentReportFiles(AgentProperties properties, AgentStatus status, AgentJson json) {
+		String configured = properties.shutdown().reportFile();
+		Path file = (configured != null && !configured.isBlank()) ? Path.of(configured)
+				: Path.of(System.getProperty("java.io.tmpdir"), "agentry", status.name(), "last-shutdown.json");
+		return new ReportFiles(file, json.mapper());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ShutdownReportWriter agentShutdownReportWriter(AgentStatus status, ShutdownRecorder recorder, ReportFiles files,
+			AgentMetrics metrics, ObjectProvider<MeterRegistry> registries, AgentJson json) {
+		return new ShutdownReportWriter(status, recorder, files, metrics, registries.orderedStream().toList(),
+				json.mapper());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ShutdownBudget agentShutdownBudget(AgentProperties properties) {
+		AgentProperties.Shutdown shutdown = properties.shutdown();
+		return new ShutdownBudget(shutdown.delay(), shutdown.drainTimeout(), shutdown.workerJoinTimeout(),
+				properties.zmq().linger(), shutdown.gracePeriod());
+	}
+
+	@Bean
+	AgentReadyListener agentReadyListener(AgentStatus status, ShutdownBudget budget, ReportFiles files,
+			AgentMetrics metrics) {
+		return new AgentReadyListener(status, budget, files, metrics);
+	}
+
+	static String agentName(AgentProperties properties, Environment environment) {
+		if (properties.name() != null && !properties.name().isBlank()) {
+			return properties.name();
+		}
+		return environment.getProperty("spring.application.name", "agent");
+	}
+
+	/** {@code agent.advertise-host}, else {@code POD_IP}, else this host's address. */
+	public static String advertiseHost(AgentProperties properties, Environment environment) {
+		if (properties.advertiseHost() != null && !properties.advertiseHost().isBlank()) {
+			return properties.advertiseHost();
+		}
+		String podIp = environment.getProperty("POD_IP");
+		if (podIp != null && !podIp.isBlank()) {
+			return podIp;
+		}
+		try {
+			return InetAddress.getLocalHost().getHostAddress();
+		}
+		catch (UnknownHostException ex) {
+			return "127.0.0.1";
+		}
+	}
+
+	private static Consumer<Throwable> brokenOnCrash(ApplicationEventPublisher events) {
+		// A socket thread that died leaves the agent unable to serve: let the liveness probe restart it.
+		return (failure) -> AvailabilityChangeEvent.publish(events, failure, LivenessState.BROKEN);
+	}
+
+}

@@ -1,0 +1,43 @@
+package dev.agentry.core.autoconfigure;
+
+import dev.agentry.core.AgentState;
+import dev.agentry.core.AgentStatus;
+import dev.agentry.core.metrics.AgentMetrics;
+import dev.agentry.core.shutdown.ReportFiles;
+import dev.agentry.core.shutdown.ShutdownBudget;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationListener;
+
+/** Marks the agent ready, states its shutdown budget and publishes the previous run's shutdown. */
+final class AgentReadyListener implements ApplicationListener<ApplicationReadyEvent> {
+
+	private static final Log logger = LogFactory.getLog(AgentReadyListener.class);
+
+	private final AgentStatus status;
+
+	private final ShutdownBudget budget;
+
+	private final ReportFiles files;
+
+	private final AgentMetrics metrics;
+
+	AgentReadyListener(AgentStatus status, ShutdownBudget budget, ReportFiles files, AgentMetrics metrics) {
+		this.status = status;
+		this.budget = budget;
+		this.files = files;
+		this.metrics = metrics;
+	}
+
+	@Override
+	public void onApplicationEvent(ApplicationReadyEvent event) {
+		this.files.publishLast(this.metrics);
+		this.budget.log(this.status.name());
+		if (this.status.advanceTo(AgentState.READY)) {
+			logger.info("Agent '" + this.status.name() + "' (" + this.status.instance() + ") is ready");
+		}
+	}
+
+}

@@ -1,0 +1,366 @@
+package dev.agentry.core.client;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import dev.agentry.core.endpoint.AgentError;
+import dev.agentry.core.zmq.ZmqLoop;
+import dev.agentry.core.zmq.ZmqSockets;
+import org.zeromq.SocketType;
+import org.zeromq.ZMQ;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Calls other agents. Safe to use from many threads: calls are queued to one thread that owns
+ * a DEALER socket per peer endpoint. Each attempt has the call's timeout; a reply
+ * {@code unavailable}, a timeout or a peer that cannot take the request is retried on the
+ * next endpoint that {@code endpoints} lists, once per endpoint. Replies are matched to calls
+ * by an envelope frame that the peer's ROUTER sends back, so request ids stay the caller's.
+ * A call never throws for a peer's failure: it ends in the peer's reply or in an error reply
+ * ({@code timeout}, {@code unavailable}) written here.
+ */
+public final class AgentClient {
+
+	/** How long a new connection may take before a request queued for it moves on. */
+	private static final long CONNECT_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+	private final String name;
+
+	private final Supplier<List<String>> endpoints;
+
+	private final ZmqSockets sockets;
+
+	private final ObjectMapper mapper;
+
+	private final AtomicInteger nextEndpoint = new AtomicInteger();
+
+	private final Loop loop;
+
+	AgentClient(String name, Supplier<List<String>> endpoints, ZmqSockets sockets, ObjectMapper mapper,
+			Consumer<Throwable> onCrash) {
+		this.name = name;
+		this.endpoints = endpoints;
+		this.sockets = sockets;
+		this.mapper = mapper;
+		this.loop = new Loop(onCrash);
+	}
+
+	public String name() {
+		return this.name;
+	}
+
+	/** Calls and waits; the wait is bounded by the timeout of every attempt. */
+	public JsonNode call(ObjectNode request, Duration timeout) {
+		try {
+			return callAsync(request, timeout).get();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return errorReply(request, AgentError.UNAVAILABLE, "interrupted while waiting for a reply");
+		}
+		catch (ExecutionException ex) {
+			return errorReply(request, AgentError.INTERNAL, "the call failed");
+		}
+	}
+
+	/** Calls without waiting; the future always completes, at the latest after the last attempt's timeout. */
+	public CompletableFuture<JsonNode> callAsync(ObjectNode request, Duration timeout) {
+		CompletableFuture<JsonNode> reply = new CompletableFuture<>();
+		List<String> targets = order(this.endpoints.get());
+		if (targets.isEmpty()) {
+			reply.complete(errorReply(request, AgentError.UNAVAILABLE, "no endpoint is known for " + this.name));
+			return reply;
+		}
+		if (this.loop.isTerminated()) {
+			reply.complete(errorReply(request, AgentError.UNAVAILABLE, "the client " + this.name + " is closed"));
+			return reply;
+		}
+		byte[] body = this.mapper.writeValueAsBytes(request);
+		this.loop.calls.add(new Call(request, body, targets, timeout.toNanos(), reply));
+		this.loop.wakeup();
+		return reply;
+	}
+
+	void start() {
+		this.loop.start(Duration.ofSeconds(10));
+	}
+
+	boolean stop(Duration timeout) {
+		this.loop.requestStop();
+		return this.loop.awaitTermination(timeout);
+	}
+
+	boolean isRunning() {
+		return this.loop.isStarted() && !this.loop.isTerminated();
+	}
+
+	private List<String> order(List<String> known) {
+		if (known == null || known.isEmpty()) {
+			return List.of();
+		}
+		int first = Math.floorMod(this.nextEndpoint.getAndIncrement(), known.size());
+		List<String> ordered = new ArrayList<>(known.size());
+		for (int i = 0; i < known.size(); i++) {
+			ordered.add(known.get((first + i) % known.size()));
+		}
+		return ordered;
+	}
+
+	private JsonNode errorReply(ObjectNode request, AgentError error, String message) {
+		ObjectNode reply = this.mapper.createObjectNode();
+		reply.put("status", "error");
+		reply.set("id", request.get("id"));
+		reply.put("error", error.code());
+		reply.put("message", message);
+		reply.put("retryable", error.retryable());
+		return reply;
+	}
+
+	private static final class Call {
+
+		final ObjectNode request;
+
+		final byte[] body;
+
+		final List<String> targets;
+
+		final long attemptNanos;
+
+		final CompletableFuture<JsonNode> reply;
+
+		int attempt = -1;
+
+		long deadline;
+
+		long queuedSince;
+
+		boolean sent;
+
+		Call(ObjectNode request, byte[] body, List<String> targets, long attemptNanos,
+				CompletableFuture<JsonNode> reply) {
+			this.request = request;
+			this.body = body;
+			this.targets = targets;
+			this.attemptNanos = attemptNanos;
+			this.reply = reply;
+		}
+
+		String target() {
+			return this.targets.get(this.attempt);
+		}
+
+	}
+
+	private final class Loop extends ZmqLoop {
+
+		final Queue<Call> calls = new ConcurrentLinkedQueue<>();
+
+		private final Map<String, Peer> peers = new HashMap<>();
+
+		private final Map<Long, Call> pending = new HashMap<>();
+
+		private final List<Call> unsent = new ArrayList<>();
+
+		private ZMQ.Poller poller;
+
+		private long nextCorrelation;
+
+		Loop(Consumer<Throwable> onCrash) {
+			super("agent-client-" + name, sockets.context(), onCrash);
+		}
+
+		@Override
+		protected void open(ZMQ.Poller poller) {
+			this.poller = poller;
+		}
+
+		@Override
+		protected void onPoll(ZMQ.Poller poller) {
+			for (Peer peer : this.peers.values()) {
+				if (poller.pollin(peer.index)) {
+					receive(peer);
+				}
+			}
+			Call call;
+			while ((call = this.calls.poll()) != null) {
+				call.attempt = 0;
+				send(call);
+			}
+			retryUnsent();
+			expire();
+		}
+
+		@Override
+		protected long pollTimeoutMillis() {
+			if (!this.unsent.isEmpty()) {
+				return 10;
+			}
+			long next = Long.MAX_VALUE;
+			for (Call call : this.pending.values()) {
+				next = Math.min(next, call.deadline);
+			}
+			return (next == Long.MAX_VALUE) ? -1
+					: Math.max(0, TimeUnit.NANOSECONDS.toMillis(next - System.nanoTime()) + 1);
+		}
+
+		@Override
+		protected boolean finished() {
+			return stopRequested();
+		}
+
+		@Override
+		protected void close() {
+			Call call;
+			while ((call = this.calls.poll()) != null) {
+				this.unsent.add(call);
+			}
+			this.unsent.forEach((left) -> left.reply
+				.complete(errorReply(left.request, AgentError.UNAVAILABLE, "the client " + name + " closed")));
+			this.pending.values()
+				.forEach((left) -> left.reply
+					.complete(errorReply(left.request, AgentError.UNAVAILABLE, "the client " + name + " closed")));
+			this.peers.values().forEach((peer) -> peer.socket.close());
+		}
+
+		private void send(Call call) {
+			long now = System.nanoTime();
+			call.deadline = now + call.attemptNanos;
+			call.queuedSince = now;
+			if (!trySend(call)) {
+				this.unsent.add(call);
+			}
+		}
+
+		private boolean trySend(Call call) {
+			Peer peer = this.peers.computeIfAbsent(call.target(), this::connect);
+			long correlation = this.nextCorrelation++;
+			byte[] frame = ByteBuffer.allocate(Long.BYTES).putLong(correlation).array();
+			// Immediate mode: ZeroMQ refuses the request unless a connection is up, instead of
+			// queueing it for a peer that may be gone and delivering it late.
+			if (!peer.socket.send(frame, ZMQ.SNDMORE | ZMQ.DONTWAIT)) {
+				return false;
+			}
+			peer.socket.send(new byte[0], ZMQ.SNDMORE);
+			peer.socket.send(call.body, 0);
+			call.sent = true;
+			this.pending.put(correlation, call);
+			return true;
+		}
+
+		private void retryUnsent() {
+			long now = System.nanoTime();
+			Iterator<Call> calls = this.unsent.iterator();
+			List<Call> moved = new ArrayList<>();
+			while (calls.hasNext()) {
+				Call call = calls.next();
+				Peer peer = this.peers.get(call.target());
+				if (trySend(call)) {
+					calls.remove();
+				}
+				else if (now - peer.createdAt > CONNECT_GRACE_NANOS || now - call.deadline >= 0) {
+					calls.remove();
+					moved.add(call);
+				}
+			}
+			moved.forEach((call) -> next(call, AgentError.UNAVAILABLE, "no connection to " + call.target()));
+		}
+
+		private void receive(Peer peer) {
+			while (true) {
+				byte[] correlation = peer.socket.recv(ZMQ.DONTWAIT);
+				if (correlation == null) {
+					return;
+				}
+				List<byte[]> rest = new ArrayList<>(2);
+				while (peer.socket.hasReceiveMore()) {
+					rest.add(peer.socket.recv(0));
+				}
+				if (correlation.length != Long.BYTES || rest.size() != 2) {
+					continue;
+				}
+				Call call = this.pending.remove(ByteBuffer.wrap(correlation).getLong());
+				if (call != null) {
+					complete(call, rest.get(1));
+				}
+			}
+		}
+
+		private void complete(Call call, byte[] replyBytes) {
+			JsonNode reply;
+			try {
+				reply = mapper.readTree(replyBytes);
+			}
+			catch (JacksonException ex) {
+				reply = null;
+			}
+			if (reply == null || !reply.isObject()) {
+				call.reply.complete(errorReply(call.request, AgentError.INTERNAL,
+						"the reply of " + call.target() + " was not a JSON object"));
+				return;
+			}
+			JsonNode error = reply.get("error");
+			if (error != null && AgentError.UNAVAILABLE.code().equals(error.asString("")) && hasNext(call)) {
+				next(call, AgentError.UNAVAILABLE, reply.path("message").asString(""));
+				return;
+			}
+			call.reply.complete(reply);
+		}
+
+		private void expire() {
+			long now = System.nanoTime();
+			List<Long> expired = new ArrayList<>();
+			this.pending.forEach((correlation, call) -> {
+				if (now - call.deadline >= 0) {
+					expired.add(correlation);
+				}
+			});
+			for (Long correlation : expired) {
+				Call call = this.pending.remove(correlation);
+				next(call, AgentError.TIMEOUT, "no reply from " + call.target() + " within "
+						+ TimeUnit.NANOSECONDS.toMillis(call.attemptNanos) + " ms");
+			}
+		}
+
+		private boolean hasNext(Call call) {
+			return call.attempt + 1 < call.targets.size();
+		}
+
+		private void next(Call call, AgentError error, String message) {
+			if (!hasNext(call)) {
+				call.reply.complete(errorReply(call.request, error, message));
+				return;
+			}
+			call.attempt++;
+			send(call);
+		}
+
+		private Peer connect(String endpoint) {
+			ZMQ.Socket socket = sockets.create(SocketType.DEALER, "client-" + name);
+			socket.setImmediate(true);
+			socket.connect(endpoint);
+			int index = this.poller.register(socket, ZMQ.Poller.POLLIN);
+			return new Peer(socket, index, System.nanoTime());
+		}
+
+	}
+
+	private record Peer(ZMQ.Socket socket, int index, long createdAt) {
+	}
+
+}

@@ -1,0 +1,94 @@
+package dev.agentry.core.client;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import dev.agentry.core.AgentPhases;
+import dev.agentry.core.shutdown.ShutdownRecorder;
+import dev.agentry.core.shutdown.StepOutcome;
+import dev.agentry.core.zmq.ZmqSockets;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import tools.jackson.databind.ObjectMapper;
+
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Creates {@link AgentClient}s and closes every one it created, after the endpoints,
+ * streams and workers that call through them and before the ZMQ context: a client cannot
+ * exist unmanaged.
+ */
+public final class AgentClients implements SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(AgentClients.class);
+
+	private final ZmqSockets sockets;
+
+	private final ObjectMapper mapper;
+
+	private final ShutdownRecorder recorder;
+
+	private final Consumer<Throwable> onCrash;
+
+	private final List<AgentClient> clients = new CopyOnWriteArrayList<>();
+
+	private volatile boolean running;
+
+	public AgentClients(ZmqSockets sockets, ObjectMapper mapper, ShutdownRecorder recorder,
+			Consumer<Throwable> onCrash) {
+		this.sockets = sockets;
+		this.mapper = mapper;
+		this.recorder = recorder;
+		this.onCrash = onCrash;
+	}
+
+	/** A client of fixed endpoints, e.g. {@code tcp://127.0.0.1:5510}. */
+	public AgentClient create(String name, List<String> endpoints) {
+		List<String> fixed = List.copyOf(endpoints);
+		return create(name, () -> fixed);
+	}
+
+	/** A client whose endpoints are looked up again for every call (a registry's live list, say). */
+	public synchronized AgentClient create(String name, Supplier<List<String>> endpoints) {
+		AgentClient client = new AgentClient(name, endpoints, this.sockets, this.mapper, this.onCrash);
+		client.start();
+		this.clients.add(client);
+		return client;
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
+	@Override
+	public synchronized void stop() {
+		if (!this.running) {
+			return;
+		}
+		this.running = false;
+		for (AgentClient client : this.clients) {
+			long start = System.nanoTime();
+			boolean closed = client.stop(this.sockets.linger().plusSeconds(2));
+			this.recorder.record("context", "client-" + client.name(), Duration.ofNanos(System.nanoTime() - start),
+					closed ? StepOutcome.GRACEFUL : StepOutcome.TIMEOUT);
+			if (!closed) {
+				logger.warn("Agent client '" + client.name() + "' did not close in time");
+			}
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return AgentPhases.CLIENTS;
+	}
+
+}

@@ -1,0 +1,13 @@
+package dev.agentry.core.endpoint;
+
+/** Handles one action; runs on the endpoint's handler pool, never on its socket thread. */
+@FunctionalInterface
+public interface ActionHandler {
+
+	/**
+	 * @return the reply's fields (see {@link AgentAction}), or {@code null} for none
+	 * @throws AgentException to answer with a protocol error; anything else is answered {@code internal}
+	 */
+	Object handle(ActionRequest request) throws Exception;
+
+}

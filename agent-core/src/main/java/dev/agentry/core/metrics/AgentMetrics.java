@@ -1,0 +1,94 @@
+package dev.agentry.core.metrics;
+
+import java.time.Duration;
+import java.util.function.IntSupplier;
+
+import dev.agentry.core.shutdown.StepOutcome;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * The agent's meters, with the names and tags that dashboards depend on. Prometheus shows
+ * {@code agent.requests} as {@code agent_requests_total}, timers as {@code _seconds}.
+ * Every meter carries the {@code agent} tag.
+ */
+public final class AgentMetrics {
+
+	private final MeterRegistry registry;
+
+	private final String agent;
+
+	public AgentMetrics(MeterRegistry registry, String agent) {
+		this.registry = registry;
+		this.agent = agent;
+	}
+
+	public MeterRegistry registry() {
+		return this.registry;
+	}
+
+	/** {@code agent_requests_total{endpoint, action, outcome}}. */
+	public Counter requests(String endpoint, String action, String outcome) {
+		return Counter.builder("agent.requests")
+			.description("Requests answered by an agent endpoint, by outcome (ok, an error code, forced)")
+			.tags("agent", this.agent, "endpoint", endpoint, "action", action, "outcome", outcome)
+			.register(this.registry);
+	}
+
+	/** {@code agent_request_seconds{endpoint, action}}. */
+	public Timer requestTimer(String endpoint, String action) {
+		return Timer.builder("agent.request")
+			.description("Time from a request's arrival to its reply")
+			.tags("agent", this.agent, "endpoint", endpoint, "action", action)
+			.register(this.registry);
+	}
+
+	/** {@code agent_requests_inflight{endpoint}}. */
+	public void inflight(String endpoint, IntSupplier inflight) {
+		Gauge.builder("agent.requests.inflight", inflight::getAsInt)
+			.description("Requests received and not yet answered")
+			.tags("agent", this.agent, "endpoint", endpoint)
+			.strongReference(true)
+			.register(this.registry);
+	}
+
+	/** {@code agent_worker_join_timeouts_total{worker}}. */
+	public void workerJoinTimeout(String worker) {
+		Counter.builder("agent.worker.join.timeouts")
+			.description("Workers abandoned because they did not end within the join timeout")
+			.tags("agent", this.agent, "worker", worker)
+			.register(this.registry)
+			.increment();
+	}
+
+	/** {@code agent_shutdown_phase_seconds{step, component, outcome}}. */
+	public void shutdownStep(String step, String component, StepOutcome outcome, Duration duration) {
+		Timer.builder("agent.shutdown.phase")
+			.description("Duration of one step of the agent's shutdown")
+			.tags("agent", this.agent, "step", step, "component", component, "outcome", outcome.wireName())
+			.register(this.registry)
+			.record(duration);
+	}
+
+	/** {@code agent_shutdown_seconds{outcome}}. */
+	public void shutdown(StepOutcome outcome, Duration duration) {
+		Timer.builder("agent.shutdown")
+			.description("Duration of the agent's whole shutdown, from the close signal to the report")
+			.tags("agent", this.agent, "outcome", outcome.wireName())
+			.register(this.registry)
+			.record(duration);
+	}
+
+	/** {@code agent_last_shutdown_seconds{outcome}}: the previous run's total, from its report. */
+	public void lastShutdown(String outcome, double seconds) {
+		Gauge.builder("agent.last.shutdown", () -> seconds)
+			.description("Total duration of the previous run's shutdown, read back from its report")
+			.baseUnit("seconds")
+			.tags("agent", this.agent, "outcome", outcome)
+			.strongReference(true)
+			.register(this.registry);
+	}
+
+}

@@ -1,0 +1,111 @@
+package dev.agentry.core.shutdown;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import dev.agentry.core.AgentPhases;
+import dev.agentry.core.AgentStatus;
+import dev.agentry.core.metrics.AgentMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import tools.jackson.databind.ObjectMapper;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Step 7: once every lifecycle has stopped (Spring Boot's web server included), writes the
+ * shutdown report, logs its summary line and times the whole shutdown. It then closes the
+ * meter registries, which agent-core keeps open through the shutdown so that the steps are
+ * recorded; the Pushgateway push of Spring Boot, if enabled, runs after this, when beans
+ * are destroyed, and so carries every step.
+ */
+public final class ShutdownReportWriter implements SmartLifecycle, DisposableBean {
+
+	private static final Log logger = LogFactory.getLog(ShutdownReportWriter.class);
+
+	private final AgentStatus status;
+
+	private final ShutdownRecorder recorder;
+
+	private final ReportFiles files;
+
+	private final AgentMetrics metrics;
+
+	private final List<MeterRegistry> registries;
+
+	private final ObjectMapper mapper;
+
+	private volatile boolean running;
+
+	private boolean written;
+
+	public ShutdownReportWriter(AgentStatus status, ShutdownRecorder recorder, ReportFiles files, AgentMetrics metrics,
+			List<MeterRegistry> registries, ObjectMapper mapper) {
+		this.status = status;
+		this.recorder = recorder;
+		this.files = files;
+		this.metrics = metrics;
+		this.registries = registries;
+		this.mapper = mapper;
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+		if (this.recorder.hasBegun()) {
+			write();
+		}
+	}
+
+	/** A context whose start failed is destroyed without a close event: report that too. */
+	@Override
+	public void destroy() {
+		this.recorder.begin(ShutdownReason.STARTUP_FAILURE);
+		write();
+	}
+
+	private synchronized void write() {
+		if (this.written) {
+			return;
+		}
+		this.written = true;
+		List<StepRecord> steps = this.recorder.steps();
+		StepOutcome outcome = StepOutcome.GRACEFUL;
+		for (StepRecord step : steps) {
+			outcome = outcome.worst(step.outcome());
+		}
+		Duration total = this.recorder.elapsed();
+		this.metrics.shutdown(outcome, total);
+		ShutdownReport report = new ShutdownReport(this.status.name(), this.status.instance(), this.status.startedAt(),
+				this.recorder.startedAt(), Instant.now(), total.toNanos() / 1e9, outcome, this.recorder.reason(), steps);
+		String json = this.mapper.writeValueAsString(report.toJson(this.mapper));
+		this.files.write(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		logger.info("Shutdown step 7 (report): agent '" + this.status.name() + "' stopped in " + total.toMillis()
+				+ " ms (" + outcome.wireName() + ", " + steps.size() + " steps), report " + this.files.reportFile()
+				+ ": " + json);
+		for (MeterRegistry registry : this.registries) {
+			if (!registry.isClosed()) {
+				registry.close();
+			}
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return AgentPhases.REPORT;
+	}
+
+}

@@ -1,0 +1,80 @@
+package dev.agentry.core.zmq;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.zeromq.ZMQ;
+
+/**
+ * A message read from a ROUTER socket, split into its routing envelope and its body. REQ
+ * peers and DEALER peers that send an empty delimiter produce {@code [identity][...][""][body]};
+ * the envelope is everything up to and including the delimiter, and goes back unchanged in
+ * front of the reply, which is what lets REQ sockets and envelope-based correlation work.
+ * A DEALER that sends no delimiter gets its reply without one.
+ */
+public final class Envelope {
+
+	private final List<byte[]> routing;
+
+	private final List<byte[]> body;
+
+	private Envelope(List<byte[]> routing, List<byte[]> body) {
+		this.routing = routing;
+		this.body = body;
+	}
+
+	/** Reads one whole message without blocking, or returns {@code null} when none is waiting. */
+	public static Envelope receive(ZMQ.Socket router) {
+		byte[] identity = router.recv(ZMQ.DONTWAIT);
+		if (identity == null) {
+			return null;
+		}
+		List<byte[]> frames = new ArrayList<>(4);
+		frames.add(identity);
+		while (router.hasReceiveMore()) {
+			// The rest of a multipart message has arrived with its first frame: this never waits.
+			frames.add(router.recv(0));
+		}
+		return split(frames);
+	}
+
+	static Envelope split(List<byte[]> frames) {
+		int delimiter = -1;
+		for (int i = 1; i < frames.size(); i++) {
+			if (frames.get(i).length == 0) {
+				delimiter = i;
+				break;
+			}
+		}
+		int bodyStart = (delimiter >= 0) ? delimiter + 1 : 1;
+		return new Envelope(List.copyOf(frames.subList(0, bodyStart)), List.copyOf(frames.subList(bodyStart, frames.size())));
+	}
+
+	/** The request body when it is exactly one frame, else {@code null}. */
+	public byte[] singleBody() {
+		return (this.body.size() == 1) ? this.body.get(0) : null;
+	}
+
+	public int bodySize() {
+		int size = 0;
+		for (byte[] frame : this.body) {
+			size += frame.length;
+		}
+		return size;
+	}
+
+	/**
+	 * Sends the reply behind the envelope without blocking: a peer that has gone or stopped
+	 * reading costs a dropped reply, never a stuck loop.
+	 * @return whether ZeroMQ took the reply
+	 */
+	public boolean reply(ZMQ.Socket router, byte[] reply) {
+		for (byte[] frame : this.routing) {
+			if (!router.send(frame, ZMQ.SNDMORE | ZMQ.DONTWAIT)) {
+				return false;
+			}
+		}
+		return router.send(reply, ZMQ.DONTWAIT);
+	}
+
+}

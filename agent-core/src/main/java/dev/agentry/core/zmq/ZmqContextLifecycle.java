@@ -1,0 +1,118 @@
+package dev.agentry.core.zmq;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.agentry.core.AgentPhases;
+import dev.agentry.core.shutdown.ShutdownRecorder;
+import dev.agentry.core.shutdown.StepOutcome;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.zeromq.ZContext;
+
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Owns the agent's one {@link ZContext} and terminates it last among the agent's parts
+ * (step 5). Termination runs on its own thread under a watchdog: JeroMQ's context
+ * termination can hang (a socket broken by an interrupt, a peer that never drains), and
+ * that must never hold the JVM's exit. Terminating here, rather than leaving it to the
+ * JVM's exit, also spares the exit a wait for JeroMQ's I/O threads in native calls.
+ */
+public final class ZmqContextLifecycle implements SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(ZmqContextLifecycle.class);
+
+	private static final Duration WATCHDOG_MARGIN = Duration.ofSeconds(2);
+
+	private final ZContext context;
+
+	private final Duration linger;
+
+	private final ShutdownRecorder recorder;
+
+	private final AtomicBoolean running = new AtomicBoolean();
+
+	private final AtomicBoolean closed = new AtomicBoolean();
+
+	public ZmqContextLifecycle(Duration linger, ShutdownRecorder recorder) {
+		this.context = new ZContext(1);
+		this.context.setLinger((int) Math.min(Integer.MAX_VALUE, linger.toMillis()));
+		this.linger = linger;
+		this.recorder = recorder;
+	}
+
+	public ZContext context() {
+		return this.context;
+	}
+
+	/** The longest step 5 can take: the sockets' linger plus the watchdog's margin. */
+	public Duration worstCase() {
+		return this.linger.plus(WATCHDOG_MARGIN);
+	}
+
+	@Override
+	public void start() {
+		this.running.set(true);
+	}
+
+	@Override
+	public void stop() {
+		if (!this.closed.compareAndSet(false, true)) {
+			return;
+		}
+		this.running.set(false);
+		long start = System.nanoTime();
+		logger.info("Shutdown step 5 (context): terminating the ZMQ context");
+		int leftOpen = this.context.getSockets().size();
+		if (leftOpen > 0) {
+			logger.warn(leftOpen + " ZMQ socket(s) were still open at step 5; the context closes them");
+		}
+		StepOutcome outcome = terminateWithWatchdog();
+		Duration took = Duration.ofNanos(System.nanoTime() - start);
+		this.recorder.record("context", "zmq-context", took, outcome);
+		logger.info("Shutdown step 5 (context) done in " + took.toMillis() + " ms (" + outcome.wireName() + ")");
+	}
+
+	private StepOutcome terminateWithWatchdog() {
+		CountDownLatch done = new CountDownLatch(1);
+		Thread terminator = new Thread(() -> {
+			try {
+				this.context.close();
+			}
+			catch (RuntimeException ex) {
+				logger.warn("ZMQ context termination failed: " + ex);
+			}
+			finally {
+				done.countDown();
+			}
+		}, "agent-zmq-context-terminator");
+		terminator.setDaemon(true);
+		terminator.start();
+		try {
+			if (done.await(worstCase().toMillis(), TimeUnit.MILLISECONDS)) {
+				return StepOutcome.GRACEFUL;
+			}
+			logger.warn("ZMQ context termination did not finish within " + worstCase().toMillis()
+					+ " ms; abandoning it so that the JVM can exit");
+			return StepOutcome.TIMEOUT;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return StepOutcome.ERROR;
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running.get();
+	}
+
+	@Override
+	public int getPhase() {
+		return AgentPhases.CONTEXT;
+	}
+
+}

@@ -1,0 +1,103 @@
+package dev.agentry.core.zmq;
+
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZEvent;
+import org.zeromq.ZMQ;
+import org.zeromq.ZMonitor;
+
+import zmq.ZError;
+import zmq.util.Errno;
+
+/**
+ * Creates sockets with the agent's settings: a bounded linger on every socket (JeroMQ's
+ * {@code ZContext} defaults to 0, which drops replies that are still queued at close) and
+ * {@code ZMQ_MAXMSGSIZE} on every socket that receives, with each refusal reported.
+ */
+public final class ZmqSockets {
+
+	private final ZContext context;
+
+	private final Duration linger;
+
+	private final long maxMessageSize;
+
+	private final Consumer<Refusal> refusals;
+
+	/**
+	 * @param refusals told about every peer that ZeroMQ disconnected for sending a message over
+	 * {@code maxMessageSize}; called on a JeroMQ I/O thread, so it must be quick
+	 */
+	public ZmqSockets(ZContext context, Duration linger, long maxMessageSize, Consumer<Refusal> refusals) {
+		this.context = context;
+		this.linger = linger;
+		this.maxMessageSize = maxMessageSize;
+		this.refusals = refusals;
+	}
+
+	public ZContext context() {
+		return this.context;
+	}
+
+	public Duration linger() {
+		return this.linger;
+	}
+
+	public long maxMessageSize() {
+		return this.maxMessageSize;
+	}
+
+	/**
+	 * Creates a socket on the calling thread, which then owns it.
+	 * @param purpose names the socket in refusal reports (an endpoint name, {@code health}, ...)
+	 */
+	public ZMQ.Socket create(SocketType type, String purpose) {
+		ZMQ.Socket socket = this.context.createSocket(type);
+		socket.setLinger((int) Math.min(Integer.MAX_VALUE, this.linger.toMillis()));
+		if (type != SocketType.PUB && type != SocketType.PUSH) {
+			socket.setMaxMsgSize(this.maxMessageSize);
+			socket.setEventHook(event -> onDisconnect(purpose, event), ZMQ.EVENT_DISCONNECTED);
+		}
+		return socket;
+	}
+
+	/**
+	 * JeroMQ reports a refused oversized message only as a disconnect; the decoder's
+	 * {@code EMSGSIZE} is still in the I/O thread's errno when the hook runs on that thread,
+	 * which tells a refusal from a peer that just went away. The errno is cleared so that a
+	 * later ordinary disconnect on the same I/O thread is not mistaken for one.
+	 */
+	private void onDisconnect(String purpose, ZEvent event) {
+		if (event.getEvent() != ZMonitor.Event.DISCONNECTED) {
+			return;
+		}
+		Errno errno = new Errno();
+		if (errno.get() != ZError.EMSGSIZE) {
+			return;
+		}
+		errno.set(0);
+		this.refusals.accept(new Refusal(purpose, peerOf(event.getValue())));
+	}
+
+	private static String peerOf(Object channel) {
+		if (channel instanceof SocketChannel socketChannel) {
+			try {
+				return String.valueOf(socketChannel.getRemoteAddress());
+			}
+			catch (Exception ex) {
+				return "unknown peer";
+			}
+		}
+		return (channel instanceof SelectableChannel) ? "unknown peer" : String.valueOf(channel);
+	}
+
+	/** A peer disconnected by ZeroMQ for a message over the size limit. */
+	public record Refusal(String socket, String peer) {
+	}
+
+}

@@ -1,0 +1,55 @@
+package dev.agentry.samples;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.agentry.samples.modelworker.ModelWorkerApplication;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+
+/**
+ * The samples jar: {@code java -jar agent-samples.jar <command> [--property=value ...]}.
+ * Each command is one agent with its own default ports; any property can be overridden
+ * on the command line.
+ */
+public final class AgentSamples {
+
+	private static final Map<String, Agent> AGENTS = new LinkedHashMap<>();
+
+	static {
+		AGENTS.put("model-worker", new Agent(ModelWorkerApplication.class, 8510, 5510, 5511));
+	}
+
+	private AgentSamples() {
+	}
+
+	public static void main(String[] args) {
+		if (args.length == 0 || !AGENTS.containsKey(args[0])) {
+			System.err.println("Usage: java -jar agent-samples.jar <command> [--property=value ...]");
+			System.err.println("Commands: " + String.join(", ", AGENTS.keySet()));
+			System.exit((args.length == 0 || "help".equals(args[0]) || "--help".equals(args[0])) ? 0 : 2);
+			return;
+		}
+		String command = args[0];
+		Agent agent = AGENTS.get(command);
+		new SpringApplicationBuilder(agent.configuration())
+			.properties(agent.defaults(command))
+			.run(Arrays.copyOfRange(args, 1, args.length));
+	}
+
+	/** A sample agent: its configuration class and its local default ports (HTTP, endpoint, health). */
+	record Agent(Class<?> configuration, int httpPort, int endpointPort, int healthPort) {
+
+		Map<String, Object> defaults(String name) {
+			Map<String, Object> defaults = new LinkedHashMap<>();
+			defaults.put("spring.application.name", name);
+			defaults.put("server.port", this.httpPort);
+			defaults.put("agent.endpoint.bind", "tcp://*:" + this.endpointPort);
+			defaults.put("agent.health.bind", "tcp://*:" + this.healthPort);
+			return defaults;
+		}
+
+	}
+
+}
