@@ -27,6 +27,8 @@ import dev.agentry.core.shutdown.ReportFiles;
 import dev.agentry.core.shutdown.ShutdownBudget;
 import dev.agentry.core.shutdown.ShutdownRecorder;
 import dev.agentry.core.shutdown.ShutdownReportWriter;
+import dev.agentry.core.shutdown.StreamPhases;
+import dev.agentry.core.shutdown.StreamsStep;
 import dev.agentry.core.worker.AgentWorker;
 import dev.agentry.core.worker.WorkerManager;
 import dev.agentry.core.zmq.ZmqContextLifecycle;
@@ -39,6 +41,8 @@ import org.zeromq.ZContext;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
@@ -52,7 +56,9 @@ import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterR
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 
 /**
@@ -89,13 +95,47 @@ public final class AgentAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	static AgentActions agentActions() {
 		return new AgentActions();
 	}
 
 	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	static AgentActionRegistrar agentActionRegistrar(ObjectProvider<AgentActions> actions) {
 		return new AgentActionRegistrar(actions.getObject());
+	}
+
+	@Bean
+	@ConditionalOnClass(name = "org.springframework.integration.zeromq.ZeroMqProxy")
+	static StreamPhases agentStreamPhases() {
+		return new StreamPhases();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	StreamsStep agentStreamsStep(ShutdownRecorder recorder, ConfigurableListableBeanFactory beans) {
+		return new StreamsStep(recorder, () -> streamComponents(beans));
+	}
+
+	@Bean
+	SmartLifecycle agentStreamsStepBegin(StreamsStep step) {
+		return step.begin();
+	}
+
+	@Bean
+	SmartLifecycle agentStreamsStepEnd(StreamsStep step) {
+		return step.end();
+	}
+
+	private static List<String> streamComponents(ConfigurableListableBeanFactory beans) {
+		List<String> names = new ArrayList<>();
+		beans.getBeansOfType(SmartLifecycle.class, false, false).forEach((name, lifecycle) -> {
+			if (lifecycle.getPhase() == AgentPhases.STREAMS) {
+				names.add(name);
+			}
+		});
+		return names;
 	}
 
 	@Bean

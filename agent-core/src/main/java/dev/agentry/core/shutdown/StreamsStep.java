@@ -1,0 +1,104 @@
+package dev.agentry.core.shutdown;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+
+import dev.agentry.core.AgentPhases;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Times step 2. The stream components (spring-integration-zeromq producers, handlers,
+ * channels and proxies, the application's own PUB/SUB and PUSH/PULL lifecycles) stop in
+ * {@link AgentPhases#STREAMS} under their own code; two markers just above and just below
+ * that phase log and record the step as a whole.
+ */
+public final class StreamsStep {
+
+	private static final Log logger = LogFactory.getLog(StreamsStep.class);
+
+	private final ShutdownRecorder recorder;
+
+	private final Supplier<List<String>> components;
+
+	private volatile long startNanos;
+
+	private volatile String names = "none";
+
+	/**
+	 * @param components the names of the lifecycle beans in the streams phase, looked up when the step begins
+	 */
+	public StreamsStep(ShutdownRecorder recorder, Supplier<List<String>> components) {
+		this.recorder = recorder;
+		this.components = components;
+	}
+
+	/** Stops just before the streams phase. */
+	public SmartLifecycle begin() {
+		return new Marker(AgentPhases.STREAMS + 1, this::onBegin);
+	}
+
+	/** Stops just after the streams phase. */
+	public SmartLifecycle end() {
+		return new Marker(AgentPhases.STREAMS - 1, this::onEnd);
+	}
+
+	private void onBegin() {
+		List<String> found = this.components.get();
+		this.names = found.isEmpty() ? "none" : String.join(",", found);
+		this.startNanos = System.nanoTime();
+		logger.info("Shutdown step 2 (streams): stopping " + found.size() + " stream component(s)"
+				+ (found.isEmpty() ? "" : ": " + this.names));
+	}
+
+	private void onEnd() {
+		if (this.startNanos == 0) {
+			return;
+		}
+		Duration took = Duration.ofNanos(System.nanoTime() - this.startNanos);
+		this.recorder.record("streams", this.names, took, StepOutcome.GRACEFUL);
+		logger.info("Shutdown step 2 (streams) done in " + took.toMillis() + " ms");
+	}
+
+	private static final class Marker implements SmartLifecycle {
+
+		private final int phase;
+
+		private final Runnable onStop;
+
+		private volatile boolean running;
+
+		Marker(int phase, Runnable onStop) {
+			this.phase = phase;
+			this.onStop = onStop;
+		}
+
+		@Override
+		public void start() {
+			this.running = true;
+		}
+
+		@Override
+		public void stop() {
+			if (this.running) {
+				this.running = false;
+				this.onStop.run();
+			}
+		}
+
+		@Override
+		public boolean isRunning() {
+			return this.running;
+		}
+
+		@Override
+		public int getPhase() {
+			return this.phase;
+		}
+
+	}
+
+}
