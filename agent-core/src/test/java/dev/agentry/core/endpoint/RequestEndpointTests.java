@@ -1,0 +1,235 @@
+package dev.agentry.core.endpoint;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.agentry.core.test.RunningAgent;
+import dev.agentry.core.test.ZmqTestClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The wire protocol and every bad-input case of DESIGN.md, from raw JeroMQ peers. */
+@ExtendWith(OutputCaptureExtension.class)
+class RequestEndpointTests {
+
+	private static RunningAgent agent;
+
+	@BeforeAll
+	static void startAgent() {
+		agent = RunningAgent.start(Map.of("agent.endpoint.request-timeout", "500ms", "agent.endpoint.max-inflight", "4",
+				"agent.endpoint.threads", "4", "agent.zmq.max-message-size", "4KB"));
+	}
+
+	@AfterAll
+	static void stopAgent() {
+		agent.close();
+	}
+
+	@Test
+	void reqPeerGetsOkReplyWithItsIdEchoed() {
+		try (ZmqTestClient client = ZmqTestClient.req(agent.endpoint())) {
+			JsonNode reply = client.call("{\"action\":\"echo\",\"id\":\"r-1\",\"text\":\"hi\"}");
+			assertThat(reply.get("status").asString()).isEqualTo("ok");
+			assertThat(reply.get("id").asString()).isEqualTo("r-1");
+			assertThat(reply.get("echo").get("text").asString()).isEqualTo("hi");
+		}
+	}
+
+	@Test
+	void dealerPeerWithDelimiterGetsReplyBehindDelimiter() {
+		try (ZmqTestClient client = ZmqTestClient.dealer(agent.endpoint())) {
+			client.send("{\"action\":\"echo\",\"id\":7}");
+			List<byte[]> frames = client.receiveRaw();
+			assertThat(frames).hasSize(2);
+			assertThat(frames.get(0)).isEmpty();
+			assertThat(new String(frames.get(1), StandardCharsets.UTF_8)).contains("\"status\":\"ok\"").contains("\"id\":7");
+		}
+	}
+
+	@Test
+	void dealerPeerWithoutDelimiterGetsReplyWithoutOne() {
+		try (ZmqTestClient client = ZmqTestClient.dealer(agent.endpoint())) {
+			client.socket().send("{\"action\":\"echo\"}");
+			List<byte[]> frames = client.receiveRaw();
+			assertThat(frames).hasSize(1);
+			assertThat(new String(frames.get(0), StandardCharsets.UTF_8)).contains("\"status\":\"ok\"");
+		}
+	}
+
+	@Test
+	void manyRequestsInFlightOnOneDealerAreAllAnswered() {
+		try (ZmqTestClient client = ZmqTestClient.dealer(agent.endpoint())) {
+			for (int i = 0; i < 200; i++) {
+				client.send("{\"action\":\"echo\",\"id\":" + i + "}");
+			}
+			List<Integer> ids = new ArrayList<>();
+			for (int i = 0; i < 200; i++) {
+				JsonNode reply = client.receive();
+				assertThat(reply).as("reply %d", i).isNotNull();
+				if ("ok".equals(reply.get("status").asString())) {
+					ids.add(reply.get("id").asInt());
+				}
+				else {
+					// max-inflight is 4 here: the overflow must be told so, never silently dropped.
+					assertThat(reply.get("error").asString()).isEqualTo("unavailable");
+					assertThat(reply.get("retryable").asBoolean()).isTrue();
+					ids.add(reply.get("id").asInt());
+				}
+			}
+			assertThat(ids).doesNotHaveDuplicates().hasSize(200);
+		}
+	}
+
+	@Test
+	void actionWithoutResultRepliesStatusAndId() {
+		try (ZmqTestClient client = ZmqTestClient.req(agent.endpoint())) {
+			JsonNode reply = client.call("{\"action\":\"nothing\",\"id\":\"n\"}");
+			assertThat(reply.propertyNames()).containsExactly("status", "id");
+		}
+	}
+
+	@Test
+	void healthCheckIsAnsweredByTheEndpointLikeTheHealthSocket() {
+		try (ZmqTestClient endpoint = ZmqTestClient.req(agent.endpoint());
+				ZmqTestClient health = ZmqTestClient.req(agent.health())) {
+			JsonNode viaEndpoint = endpoint.call("{\"action\":\"health_check\"}");
+			JsonNode viaHealth = health.call("{\"action\":\"health_check\"}");
+			for (JsonNode reply : List.of(viaEndpoint, viaHealth)) {
+				assertThat(reply.get("status").asString()).isEqualTo("ok");
+				assertThat(reply.get("agent").asString()).isEqualTo("test-agent");
+				assertThat(reply.get("instance").asString()).startsWith("test-agent-");
+				assertThat(reply.get("state").asString()).isEqualTo("ready");
+				assertThat(reply.get("uptime_seconds").isNumber()).isTrue();
+				assertThat(reply.get("inflight").isInt()).isTrue();
+			}
+		}
+	}
+
+	@Test
+	void healthSocketAnswersAnyRequest() {
+		try (ZmqTestClient health = ZmqTestClient.req(agent.health())) {
+			assertThat(health.call("not even json").get("state").asString()).isEqualTo("ready");
+		}
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@CsvSource(delimiter = '|', textBlock = """
+			not JSON                | this is not json PAYLOAD-SECRET          | bad_request    | false
+			JSON but not an object  | [1, 2, "PAYLOAD-SECRET"]                 | bad_request    | false
+			a JSON string           | "PAYLOAD-SECRET"                         | bad_request    | false
+			no action               | {"id": 1, "x": "PAYLOAD-SECRET"}         | bad_request    | false
+			action not a string     | {"action": 5, "x": "PAYLOAD-SECRET"}     | bad_request    | false
+			empty action            | {"action": "", "x": "PAYLOAD-SECRET"}    | bad_request    | false
+			trailing garbage        | {"action": "echo"} PAYLOAD-SECRET        | bad_request    | false
+			wrong field type        | {"action": "typed", "count": "PAYLOAD-SECRET"} | bad_request | false
+			unknown action          | {"action": "launch", "x": "PAYLOAD-SECRET"} | unknown_action | false
+			handler throws          | {"action": "fail", "x": "PAYLOAD-SECRET"} | internal      | false
+			handler past deadline   | {"action": "slow", "millis": 2000, "x": "PAYLOAD-SECRET"} | timeout | true
+			""")
+	void badInputIsAnsweredWithItsCodeCountedAndLoggedWithoutPayload(String description, String request, String code,
+			boolean retryable, CapturedOutput output) {
+		double before = count(code);
+		try (ZmqTestClient client = ZmqTestClient.req(agent.endpoint())) {
+			JsonNode reply = client.call(request);
+			assertThat(reply).as("a reply, never silence").isNotNull();
+			assertThat(reply.get("status").asString()).isEqualTo("error");
+			assertThat(reply.get("error").asString()).isEqualTo(code);
+			assertThat(reply.get("retryable").asBoolean()).isEqualTo(retryable);
+			assertThat(reply.get("message").asString()).isNotBlank().doesNotContain("PAYLOAD-SECRET").doesNotContain("hunter2")
+				.doesNotContain("Exception");
+			assertThat(reply.has("id")).isTrue();
+			// The agent keeps serving.
+			assertThat(client.call("{\"action\":\"echo\"}").get("status").asString()).isEqualTo("ok");
+		}
+		assertThat(count(code)).isEqualTo(before + 1);
+		assertThat(output.getAll()).doesNotContain("PAYLOAD-SECRET");
+	}
+
+	@Test
+	void wrongFieldTypeNamesTheField() {
+		try (ZmqTestClient client = ZmqTestClient.req(agent.endpoint())) {
+			JsonNode reply = client.call("{\"action\":\"typed\",\"count\":\"many\"}");
+			assertThat(reply.get("message").asString()).contains("'count'");
+		}
+	}
+
+	@Test
+	void invalidUtf8IsBadRequest() {
+		try (ZmqTestClient client = ZmqTestClient.req(agent.endpoint())) {
+			client.sendFrames(new byte[] { '{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}' });
+			JsonNode reply = client.receive();
+			assertThat(reply.get("error").asString()).isEqualTo("bad_request");
+		}
+	}
+
+	@Test
+	void multiFrameRequestIsBadRequest() {
+		try (ZmqTestClient client = ZmqTestClient.req(agent.endpoint())) {
+			client.sendFrames("{\"action\":\"echo\"}".getBytes(StandardCharsets.UTF_8),
+					"{\"action\":\"echo\"}".getBytes(StandardCharsets.UTF_8));
+			JsonNode reply = client.receive();
+			assertThat(reply.get("error").asString()).isEqualTo("bad_request");
+		}
+	}
+
+	@Test
+	void requestsBeyondMaxInflightAreUnavailableAtOnce() {
+		double before = count("unavailable");
+		try (ZmqTestClient client = ZmqTestClient.dealer(agent.endpoint())) {
+			for (int i = 0; i < 4; i++) {
+				client.send("{\"action\":\"slow\",\"millis\":400,\"id\":" + i + "}");
+			}
+			await().atMost(Duration.ofSeconds(5)).until(() -> agent.bean(dev.agentry.core.autoconfigure.RequestEndpoints.class).inflight() == 4);
+			client.send("{\"action\":\"echo\",\"id\":\"over\"}");
+			JsonNode first = client.receive();
+			assertThat(first.get("id").asString()).isEqualTo("over");
+			assertThat(first.get("error").asString()).isEqualTo("unavailable");
+			assertThat(first.get("retryable").asBoolean()).isTrue();
+			for (int i = 0; i < 4; i++) {
+				assertThat(client.receive().get("status").asString()).isEqualTo("ok");
+			}
+		}
+		assertThat(count("unavailable")).isGreaterThan(before);
+	}
+
+	@Test
+	void messageOverMaxSizeIsRefusedByZeroMqCountedAndTheAgentKeepsServing(CapturedOutput output) {
+		double before = count("too_large");
+		try (ZmqTestClient big = ZmqTestClient.dealer(agent.endpoint(), 1000)) {
+			big.send("{\"action\":\"echo\",\"pad\":\"" + "PAYLOAD-SECRET".repeat(1000) + "\"}");
+			assertThat(big.receive()).as("ZeroMQ disconnects the peer; no reply").isNull();
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> count("too_large") == before + 1);
+		try (ZmqTestClient client = ZmqTestClient.req(agent.endpoint())) {
+			assertThat(client.call("{\"action\":\"echo\"}").get("status").asString()).isEqualTo("ok");
+		}
+		assertThat(output.getAll()).contains("max-message-size").doesNotContain("PAYLOAD-SECRET");
+	}
+
+	private static double count(String outcome) {
+		return agent.bean(MeterRegistry.class)
+			.find("agent.requests")
+			.tag("outcome", outcome)
+			.counters()
+			.stream()
+			.mapToDouble((counter) -> counter.count())
+			.sum();
+	}
+
+
+}

@@ -1,0 +1,83 @@
+package dev.agentry.core.testapp;
+
+import java.time.Duration;
+import java.util.Map;
+
+import dev.agentry.core.endpoint.ActionRequest;
+import dev.agentry.core.endpoint.AgentAction;
+import dev.agentry.core.worker.AgentWorker;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.stereotype.Component;
+
+/** An agent for tests, in-process or as a child JVM: a few actions and optional workers. */
+@SpringBootApplication
+public class TestAgentApplication {
+
+	public static void main(String[] args) {
+		SpringApplication.run(TestAgentApplication.class, args);
+	}
+
+	@Bean
+	@ConditionalOnProperty("test-agent.heartbeat")
+	AgentWorker heartbeat() {
+		return AgentWorker.periodic("heartbeat", Duration.ofMillis(50), () -> {
+		});
+	}
+
+	/** Ignores its stop signal: it sleeps without looking at the context, for as long as it likes. */
+	@Bean
+	@ConditionalOnProperty("test-agent.stubborn-worker")
+	AgentWorker stubborn() {
+		return AgentWorker.of("stubborn", (context) -> {
+			while (true) {
+				try {
+					Thread.sleep(60_000);
+				}
+				catch (InterruptedException ex) {
+					// Deliberately deaf to everything, as a badly written worker is.
+				}
+			}
+		});
+	}
+
+	@Component
+	static class Handlers {
+
+		record Slow(long millis) {
+		}
+
+		record Typed(int count, String name) {
+		}
+
+		@AgentAction("echo")
+		Map<String, Object> echo(ActionRequest request) {
+			return Map.of("echo", request.body());
+		}
+
+		@AgentAction("slow")
+		Map<String, Object> slow(Slow slow) throws InterruptedException {
+			Thread.sleep(slow.millis());
+			return Map.of("slept", slow.millis());
+		}
+
+		@AgentAction("typed")
+		Map<String, Object> typed(Typed typed) {
+			return Map.of("count", typed.count(), "name", String.valueOf(typed.name()));
+		}
+
+		@AgentAction("fail")
+		Object fail() {
+			throw new IllegalStateException("secret internal detail: db password is hunter2");
+		}
+
+		@AgentAction("nothing")
+		void nothing() {
+		}
+
+	}
+
+}
