@@ -172,7 +172,7 @@ public final class AgentAutoConfiguration {
 	@ConditionalOnMissingBean
 	ZmqSockets agentZmqSockets(ZmqContextLifecycle context, AgentProperties properties, AgentMetrics metrics) {
 		return new ZmqSockets(context.context(), properties.zmq().linger(),
-				properties.zmq().maxMessageSize().toBytes(), (refusal) -> {
+				properties.zmq().maxMessageSize().toBytes(), properties.zmq().handshakeTimeout(), (refusal) -> {
 					metrics.requests(refusal.socket(), "none", "too_large").increment();
 					logger.warn("Socket '" + refusal.socket() + "': ZeroMQ refused a message over agent.zmq.max-message-size ("
 							+ properties.zmq().maxMessageSize().toBytes() + " bytes) and disconnected " + refusal.peer());

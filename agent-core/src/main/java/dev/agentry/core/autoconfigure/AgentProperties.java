@@ -10,17 +10,17 @@ import org.springframework.util.unit.DataSize;
 /**
  * Configuration of an agent.
  *
- * @param name the agent's name in logs, metrics and the registry; defaults to
- * {@code spring.application.name}
- * @param advertiseHost the host that peers use to reach this agent's endpoint and health
- * socket; defaults to the {@code POD_IP} environment variable, else the host's address
- * @param endpoint the main request endpoint
- * @param endpoints further request endpoints by name; their actions name them in
- * {@code @AgentAction(endpoint = ...)}
- * @param health the health socket
- * @param zmq settings of every ZMQ socket
- * @param shutdown the graceful shutdown
- * @param registry the service registry this agent registers with
+ * @param name Name of the agent in logs, metrics and the registry. Defaults to
+ * spring.application.name.
+ * @param advertiseHost Host that peers use to reach this agent's endpoint and health
+ * socket. Defaults to the POD_IP environment variable, else the host's address.
+ * @param endpoint Main request endpoint.
+ * @param endpoints Further request endpoints by name; actions name them in
+ * AgentAction#endpoint.
+ * @param health Health socket.
+ * @param zmq Settings of every ZMQ socket.
+ * @param shutdown Graceful shutdown.
+ * @param registry Service registry this agent registers with.
  */
 @ConfigurationProperties("agent")
 public record AgentProperties(String name, String advertiseHost, @DefaultValue Endpoint endpoint,
@@ -34,12 +34,11 @@ public record AgentProperties(String name, String advertiseHost, @DefaultValue E
 	/**
 	 * A request endpoint.
 	 *
-	 * @param bind where its ROUTER socket binds; {@code none} disables it
-	 * @param threads handler threads
-	 * @param maxInflight above this many requests in flight, new ones are answered
-	 * {@code unavailable}
-	 * @param requestTimeout how long a handler may run before the request is answered
-	 * {@code timeout}
+	 * @param bind Where the endpoint's ROUTER socket binds; 'none' disables it.
+	 * @param threads Number of handler threads.
+	 * @param maxInflight Requests in flight above which new ones are answered 'unavailable'.
+	 * @param requestTimeout How long a handler may run before the request is answered
+	 * 'timeout'.
 	 */
 	public record Endpoint(@DefaultValue("tcp://*:5555") String bind, @DefaultValue("8") int threads,
 			@DefaultValue("1000") int maxInflight, @DefaultValue("30s") Duration requestTimeout) {
@@ -53,7 +52,7 @@ public record AgentProperties(String name, String advertiseHost, @DefaultValue E
 	/**
 	 * The health socket.
 	 *
-	 * @param bind where it binds; {@code none} disables it
+	 * @param bind Where the health socket binds; 'none' disables it.
 	 */
 	public record Health(@DefaultValue("tcp://*:5556") String bind) {
 
@@ -66,24 +65,27 @@ public record AgentProperties(String name, String advertiseHost, @DefaultValue E
 	/**
 	 * Settings of every ZMQ socket.
 	 *
-	 * @param linger how long a closing socket may still flush queued messages
-	 * @param maxMessageSize ZMQ_MAXMSGSIZE of every socket that receives: a peer that
-	 * sends more is disconnected by ZeroMQ
+	 * @param linger How long a closing socket may still flush queued messages.
+	 * @param maxMessageSize ZMQ_MAXMSGSIZE of every socket that receives: a peer that sends
+	 * more is disconnected by ZeroMQ.
+	 * @param handshakeTimeout How long a new connection may take to complete its ZMTP
+	 * handshake before it is dropped and made again.
 	 */
-	public record Zmq(@DefaultValue("1s") Duration linger, @DefaultValue("1MB") DataSize maxMessageSize) {
+	public record Zmq(@DefaultValue("1s") Duration linger, @DefaultValue("1MB") DataSize maxMessageSize,
+			@DefaultValue("2s") Duration handshakeTimeout) {
 	}
 
 	/**
 	 * The graceful shutdown.
 	 *
-	 * @param delay step 0's wait while the agent, already not ready, still serves; replaces a
-	 * preStop sleep
-	 * @param drainTimeout step 1's limit for requests in flight
-	 * @param workerJoinTimeout step 3's limit for the workers to end
-	 * @param gracePeriod Kubernetes' terminationGracePeriodSeconds; the worst case is checked
-	 * against it at start-up
-	 * @param reportFile where step 7 writes the report; defaults to
-	 * {@code ${java.io.tmpdir}/agentry/${agent.name}/last-shutdown.json}
+	 * @param delay Wait of step 0, while the agent, already not ready, still serves;
+	 * replaces a preStop sleep.
+	 * @param drainTimeout Limit of step 1 for the requests in flight.
+	 * @param workerJoinTimeout Limit of step 3 for the workers to end.
+	 * @param gracePeriod Kubernetes' terminationGracePeriodSeconds; the worst-case shutdown
+	 * is checked against it at start-up.
+	 * @param reportFile Where step 7 writes the shutdown report. Defaults to
+	 * java.io.tmpdir/agentry/agent.name/last-shutdown.json.
 	 */
 	public record Shutdown(@DefaultValue("0s") Duration delay, @DefaultValue("20s") Duration drainTimeout,
 			@DefaultValue("10s") Duration workerJoinTimeout, @DefaultValue("30s") Duration gracePeriod,
@@ -93,9 +95,9 @@ public record AgentProperties(String name, String advertiseHost, @DefaultValue E
 	/**
 	 * The service registry.
 	 *
-	 * @param endpoint the registry's request endpoint; unset, the agent does not register
-	 * @param ttl how long the registry keeps this agent without a heartbeat
-	 * @param heartbeatInterval the heartbeat period
+	 * @param endpoint Request endpoint of the registry; unset, the agent does not register.
+	 * @param ttl How long the registry keeps this agent without a heartbeat.
+	 * @param heartbeatInterval Period of the heartbeats.
 	 */
 	public record Registry(String endpoint, @DefaultValue("10s") Duration ttl,
 			@DefaultValue("3s") Duration heartbeatInterval) {

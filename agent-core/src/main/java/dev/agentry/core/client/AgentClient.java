@@ -38,7 +38,9 @@ import tools.jackson.databind.node.ObjectNode;
 public final class AgentClient {
 
 	/** How long a new connection may take before a request queued for it moves on. */
-	private static final long CONNECT_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
+	private static final Duration CONNECT_GRACE = Duration.ofSeconds(1);
+
+	private static final long CONNECT_GRACE_NANOS = CONNECT_GRACE.toNanos();
 
 	private final String name;
 
@@ -67,8 +69,13 @@ public final class AgentClient {
 
 	/** Calls and waits; the wait is bounded by the timeout of every attempt. */
 	public JsonNode call(ObjectNode request, Duration timeout) {
+		int attempts = Math.max(1, this.endpoints.get().size());
+		long bound = timeout.multipliedBy(attempts).plus(CONNECT_GRACE.multipliedBy(attempts)).plusSeconds(1).toMillis();
 		try {
-			return callAsync(request, timeout).get();
+			return callAsync(request, timeout).get(bound, TimeUnit.MILLISECONDS);
+		}
+		catch (java.util.concurrent.TimeoutException ex) {
+			return errorReply(request, AgentError.TIMEOUT, "no reply within " + bound + " ms");
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -92,8 +99,13 @@ public final class AgentClient {
 			return reply;
 		}
 		byte[] body = this.mapper.writeValueAsBytes(request);
-		this.loop.calls.add(new Call(request, body, targets, timeout.toNanos(), reply));
+		Call call = new Call(request, body, targets, timeout.toNanos(), reply);
+		this.loop.calls.add(call);
 		this.loop.wakeup();
+		if (this.loop.isTerminated() && this.loop.calls.remove(call)) {
+			// The loop closed between the check above and the add: nobody else will answer it.
+			reply.complete(errorReply(request, AgentError.UNAVAILABLE, "the client " + this.name + " is closed"));
+		}
 		return reply;
 	}
 
@@ -251,8 +263,8 @@ public final class AgentClient {
 			Peer peer = this.peers.computeIfAbsent(call.target(), this::connect);
 			long correlation = this.nextCorrelation++;
 			byte[] frame = ByteBuffer.allocate(Long.BYTES).putLong(correlation).array();
-			// Immediate mode: ZeroMQ refuses the request unless a connection is up, instead of
-			// queueing it for a peer that may be gone and delivering it late.
+			// ZeroMQ refuses the request unless a connection is up, instead of queueing it for a
+			// peer that may be gone and delivering it late.
 			if (!peer.socket.send(frame, ZMQ.SNDMORE | ZMQ.DONTWAIT)) {
 				return false;
 			}
@@ -352,7 +364,9 @@ public final class AgentClient {
 
 		private Peer connect(String endpoint) {
 			ZMQ.Socket socket = sockets.create(SocketType.DEALER, "client-" + name);
-			socket.setImmediate(true);
+			// JeroMQ 0.6 inverts libzmq's ZMQ_IMMEDIATE: false is what keeps requests off
+			// connections that are not up yet (jeromq #448).
+			socket.setImmediate(false);
 			socket.connect(endpoint);
 			int index = this.poller.register(socket, ZMQ.Poller.POLLIN);
 			return new Peer(socket, index, System.nanoTime());

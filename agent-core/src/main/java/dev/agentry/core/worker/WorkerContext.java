@@ -9,6 +9,8 @@ public final class WorkerContext {
 
 	private final CountDownLatch stop = new CountDownLatch(1);
 
+	private volatile boolean failed;
+
 	/** Whether the worker should go on; {@code false} once step 3 has signalled it. */
 	public boolean isRunning() {
 		return this.stop.getCount() > 0;
@@ -27,6 +29,14 @@ public final class WorkerContext {
 			Thread.currentThread().interrupt();
 			return false;
 		}
+	}
+
+	void markFailed() {
+		this.failed = true;
+	}
+
+	boolean failed() {
+		return this.failed;
 	}
 
 	void signalStop() {

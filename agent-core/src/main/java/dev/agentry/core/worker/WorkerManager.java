@@ -94,7 +94,9 @@ public final class WorkerManager implements SmartLifecycle, DisposableBean {
 			boolean ended = join(thread, deadline);
 			Duration took = Duration.ofNanos(System.nanoTime() - stepStart);
 			if (ended) {
-				this.recorder.record("workers", name, took, StepOutcome.GRACEFUL);
+				// A worker that died earlier on an exception is a failure the report must show.
+				StepOutcome outcome = entry.getValue().context().failed() ? StepOutcome.ERROR : StepOutcome.GRACEFUL;
+				this.recorder.record("workers", name, took, outcome);
 				logger.info("Shutdown step 3 (workers): worker '" + name + "' ended after " + took.toMillis() + " ms");
 			}
 			else {
@@ -148,7 +150,8 @@ public final class WorkerManager implements SmartLifecycle, DisposableBean {
 				logger.warn("Worker '" + worker.name() + "' returned before the agent stopped");
 			}
 		}
-		catch (Exception ex) {
+		catch (Exception | LinkageError | AssertionError ex) {
+			context.markFailed();
 			logger.error("Worker '" + worker.name() + "' failed and ended", ex);
 		}
 	}

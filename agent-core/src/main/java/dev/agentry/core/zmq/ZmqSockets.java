@@ -29,14 +29,26 @@ public final class ZmqSockets {
 
 	private final Consumer<Refusal> refusals;
 
+	private final Duration handshakeTimeout;
+
 	/**
 	 * @param refusals told about every peer that ZeroMQ disconnected for sending a message over
 	 * {@code maxMessageSize}; called on a JeroMQ I/O thread, so it must be quick
 	 */
 	public ZmqSockets(ZContext context, Duration linger, long maxMessageSize, Consumer<Refusal> refusals) {
+		this(context, linger, maxMessageSize, Duration.ofSeconds(2), refusals);
+	}
+
+	/**
+	 * @param handshakeTimeout how long a new connection may take to complete its ZMTP
+	 * handshake before it is dropped and made again
+	 */
+	public ZmqSockets(ZContext context, Duration linger, long maxMessageSize, Duration handshakeTimeout,
+			Consumer<Refusal> refusals) {
 		this.context = context;
 		this.linger = linger;
 		this.maxMessageSize = maxMessageSize;
+		this.handshakeTimeout = handshakeTimeout;
 		this.refusals = refusals;
 	}
 
@@ -59,6 +71,9 @@ public final class ZmqSockets {
 	public ZMQ.Socket create(SocketType type, String purpose) {
 		ZMQ.Socket socket = this.context.createSocket(type);
 		socket.setLinger((int) Math.min(Integer.MAX_VALUE, this.linger.toMillis()));
+		// JeroMQ 0.6 now and then leaves a new TCP connection without its handshake; only the
+		// handshake interval (30 s by default) ends it, so keep that short (jeromq #1022).
+		socket.setHandshakeIvl((int) Math.min(Integer.MAX_VALUE, this.handshakeTimeout.toMillis()));
 		if (type != SocketType.PUB && type != SocketType.PUSH) {
 			socket.setMaxMsgSize(this.maxMessageSize);
 			socket.setEventHook(event -> onDisconnect(purpose, event), ZMQ.EVENT_DISCONNECTED);

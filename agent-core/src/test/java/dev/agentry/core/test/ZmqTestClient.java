@@ -31,10 +31,10 @@ public final class ZmqTestClient implements AutoCloseable {
 
 	/**
 	 * Connects and proves the connection with a {@code health_check} round trip (answered by
-	 * endpoints and health sockets alike). JeroMQ's client side now and then loses or delays
-	 * the first messages of a brand-new connection (jeromq issue 624; seen here against
-	 * libzmq servers too, never with pyzmq clients), so a connection that stays silent is
-	 * replaced, up to five times. After that, every test request is strict: one request, one
+	 * endpoints and health sockets alike). JeroMQ 0.6 now and then leaves a brand-new TCP
+	 * connection without its handshake (jeromq #1022; seen here against libzmq servers too,
+	 * never with pyzmq clients): a short handshake interval makes it reconnect, and a
+	 * connection that stays silent anyway is replaced, up to five times. After that, every test request is strict: one request, one
 	 * reply, or the test fails.
 	 */
 	private ZmqTestClient(SocketType type, String endpoint, int receiveTimeoutMillis) {
@@ -42,6 +42,7 @@ public final class ZmqTestClient implements AutoCloseable {
 		for (int attempt = 1; attempt <= WARM_UP_ATTEMPTS; attempt++) {
 			this.socket = this.context.createSocket(type);
 			this.socket.setLinger(0);
+			this.socket.setHandshakeIvl(500);
 			this.socket.setReceiveTimeOut(2000);
 			this.socket.connect(endpoint);
 			send(WARM_UP);
