@@ -116,16 +116,8 @@ public final class ZmqTestClient implements AutoCloseable {
 	}
 
 	public List<byte[]> receiveFrames() {
-		byte[] first = this.socket.recv(0);
-		if (first == null) {
-			return null;
-		}
-		List<byte[]> frames = new ArrayList<>();
-		frames.add(first);
-		while (this.socket.hasReceiveMore()) {
-			frames.add(this.socket.recv(0));
-		}
-		if (this.type == SocketType.DEALER && frames.size() > 1 && frames.get(0).length == 0) {
+		List<byte[]> frames = receiveRaw();
+		if (frames != null && this.type == SocketType.DEALER && frames.size() > 1 && frames.get(0).length == 0) {
 			frames.remove(0);
 		}
 		return frames;
