@@ -4,7 +4,11 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.agentry.samples.coordinator.CoordinatorApplication;
+import dev.agentry.samples.hub.ObservabilityHubApplication;
+import dev.agentry.samples.interrupts.InterruptHandlerApplication;
 import dev.agentry.samples.modelworker.ModelWorkerApplication;
+import dev.agentry.samples.registry.ServiceRegistryApplication;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 
@@ -18,7 +22,11 @@ public final class AgentSamples {
 	private static final Map<String, Agent> AGENTS = new LinkedHashMap<>();
 
 	static {
+		AGENTS.put("service-registry", new Agent(ServiceRegistryApplication.class, 8500, 5500, 5501));
 		AGENTS.put("model-worker", new Agent(ModelWorkerApplication.class, 8510, 5510, 5511));
+		AGENTS.put("request-coordinator", new Agent(CoordinatorApplication.class, 8520, 5520, 5521));
+		AGENTS.put("streaming-interrupt-handler", new Agent(InterruptHandlerApplication.class, 8530, 5530, 5531));
+		AGENTS.put("observability-hub", new Agent(ObservabilityHubApplication.class, 8540, 5540, 5541));
 	}
 
 	private AgentSamples() {
@@ -47,6 +55,10 @@ public final class AgentSamples {
 			defaults.put("server.port", this.httpPort);
 			defaults.put("agent.endpoint.bind", "tcp://*:" + this.endpointPort);
 			defaults.put("agent.health.bind", "tcp://*:" + this.healthPort);
+			if (this.configuration != ServiceRegistryApplication.class) {
+				// On one machine the agents find each other through the local registry.
+				defaults.put("agent.registry.endpoint", "tcp://127.0.0.1:5500");
+			}
 			return defaults;
 		}
 

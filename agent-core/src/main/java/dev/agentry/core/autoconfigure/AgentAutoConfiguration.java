@@ -20,6 +20,9 @@ import dev.agentry.core.health.HealthReplies;
 import dev.agentry.core.health.HealthSocket;
 import dev.agentry.core.metrics.AgentMetrics;
 import dev.agentry.core.metrics.KeepMeterRegistriesOpen;
+import dev.agentry.core.registry.RegisteredInstance;
+import dev.agentry.core.registry.RegistryClient;
+import dev.agentry.core.registry.RegistryRegistration;
 import dev.agentry.core.shutdown.DrainCoordinator;
 import dev.agentry.core.shutdown.DrainListener;
 import dev.agentry.core.shutdown.PhaseTimeouts;
@@ -47,6 +50,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.LivenessState;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -73,6 +77,8 @@ import org.springframework.core.env.Environment;
 public final class AgentAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(AgentAutoConfiguration.class);
+
+	private static final Duration REGISTRY_CALL_TIMEOUT = Duration.ofSeconds(1);
 
 	@Bean
 	@ConditionalOnClass(MeterRegistry.class)
@@ -274,6 +280,38 @@ public final class AgentAutoConfiguration {
 	AgentReadyListener agentReadyListener(AgentStatus status, ShutdownBudget budget, ReportFiles files,
 			AgentMetrics metrics) {
 		return new AgentReadyListener(status, budget, files, metrics);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnProperty("agent.registry.endpoint")
+	RegistryClient agentRegistryClient(AgentClients clients, AgentProperties properties, AgentJson json) {
+		return new RegistryClient(clients.create("registry", List.of(properties.registry().endpoint())), json.mapper(),
+				REGISTRY_CALL_TIMEOUT);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnProperty("agent.registry.endpoint")
+	RegistryRegistration agentRegistryRegistration(RegistryClient registry, AgentStatus status,
+			AgentProperties properties, Environment environment, RequestEndpoints endpoints,
+			ObjectProvider<HealthSocket> health) {
+		String host = advertiseHost(properties, environment);
+		double ttl = properties.registry().ttl().toMillis() / 1000.0;
+		return new RegistryRegistration(registry, status,
+				() -> new RegisteredInstance(status.name(), status.instance(),
+						advertised(host, endpoints.get(RequestEndpoint.MAIN).map(RequestEndpoint::boundEndpoint).orElse(null)),
+						advertised(host, health.stream().map(HealthSocket::boundEndpoint).findFirst().orElse(null)), ttl, 0),
+				properties.registry().heartbeatInterval());
+	}
+
+	/** {@code tcp://0.0.0.0:5510} bound, {@code tcp://<host>:5510} advertised. */
+	static String advertised(String host, String bound) {
+		if (bound == null) {
+			return null;
+		}
+		int colon = bound.lastIndexOf(':');
+		return "tcp://" + host + ":" + bound.substring(colon + 1);
 	}
 
 	static String agentName(AgentProperties properties, Environment environment) {

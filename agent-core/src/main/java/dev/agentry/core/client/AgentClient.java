@@ -88,8 +88,16 @@ public final class AgentClient {
 
 	/** Calls without waiting; the future always completes, at the latest after the last attempt's timeout. */
 	public CompletableFuture<JsonNode> callAsync(ObjectNode request, Duration timeout) {
+		return send(request, timeout, order(this.endpoints.get()));
+	}
+
+	/** Calls one given endpoint, once, without retry elsewhere (a health poll of that very agent, say). */
+	public CompletableFuture<JsonNode> callAt(String endpoint, ObjectNode request, Duration timeout) {
+		return send(request, timeout, List.of(endpoint));
+	}
+
+	private CompletableFuture<JsonNode> send(ObjectNode request, Duration timeout, List<String> targets) {
 		CompletableFuture<JsonNode> reply = new CompletableFuture<>();
-		List<String> targets = order(this.endpoints.get());
 		if (targets.isEmpty()) {
 			reply.complete(errorReply(request, AgentError.UNAVAILABLE, "no endpoint is known for " + this.name));
 			return reply;

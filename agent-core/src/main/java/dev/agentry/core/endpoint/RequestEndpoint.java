@@ -120,6 +120,19 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 		return this.inflightCount.get();
 	}
 
+	/**
+	 * Cancels the requests in flight whose {@code id} is {@code requestId}: each is answered
+	 * {@code cancelled} at once and its handler sees {@link ActionRequest#isCancelled()}.
+	 * Safe from any thread; a request that is not (or no longer) in flight is left alone.
+	 */
+	public void cancel(String requestId) {
+		Loop current = this.loop;
+		if (current != null && !current.isTerminated() && requestId != null) {
+			current.cancellations.add(requestId);
+			current.wakeup();
+		}
+	}
+
 	@Override
 	public synchronized void start() {
 		if (this.loop != null) {
@@ -220,6 +233,8 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 
 		private final Queue<Completion> completions = new ConcurrentLinkedQueue<>();
 
+		final Queue<String> cancellations = new ConcurrentLinkedQueue<>();
+
 		private final Map<String, Counter> counters = new HashMap<>();
 
 		private final Map<String, Timer> timers = new HashMap<>();
@@ -272,6 +287,7 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 				receive();
 			}
 			takeCompletions();
+			takeCancellations();
 			expireDeadlines();
 			if (this.draining) {
 				if (this.inflight.isEmpty()) {
@@ -417,6 +433,36 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 				}
 				RequestDispatcher.Result result = completion.result();
 				reply(request.envelope, result.reply(), result.action(), result.outcome(), request.receivedNanos);
+			}
+			inflightCount.set(this.inflight.size());
+		}
+
+		private void takeCancellations() {
+			String requestId;
+			while ((requestId = this.cancellations.poll()) != null) {
+				Iterator<Inflight> requests = this.inflight.values().iterator();
+				while (requests.hasNext()) {
+					Inflight request = requests.next();
+					ActionRequest parsed = request.request;
+					// Most requests were parsed by their handler already; only the others are parsed here.
+					if (parsed != null && (parsed.id() == null || !requestId.equals(parsed.id().asString(null)))) {
+						continue;
+					}
+					Replies.Peek peek = dispatcher.replies().peek(request.body, actions, settings.name());
+					if (peek.id() != null && requestId.equals(peek.id().asString(null))) {
+						requests.remove();
+						if (this.draining) {
+							this.drained++;
+						}
+						ActionRequest action = request.request;
+						if (action != null) {
+							action.cancel();
+						}
+						reply(request.envelope, dispatcher.replies().error(peek.id(), AgentError.CANCELLED,
+								"the request was cancelled"), peek.action(), AgentError.CANCELLED.code(),
+								request.receivedNanos);
+					}
+				}
 			}
 			inflightCount.set(this.inflight.size());
 		}

@@ -1,0 +1,90 @@
+package dev.agentry.core.stream;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.agentry.core.AgentPhases;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.Lifecycle;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Runs a stream component (a spring-integration-zeromq {@code ZeroMqMessageHandler},
+ * {@code ZeroMqMessageProducer} or {@code ZeroMqChannel}, or the application's own) in the
+ * streams step: started with the agent, then at step 2 stopped <em>and</em> destroyed, so
+ * that its sockets are closed by their own component before step 5 terminates the ZMQ
+ * context. Registered as a bean in its place, the component would be destroyed only after
+ * the context, which would have to close its sockets from another thread.
+ */
+public final class ManagedStream implements SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(ManagedStream.class);
+
+	private final String name;
+
+	private final Lifecycle lifecycle;
+
+	private final DisposableBean disposable;
+
+	private final AtomicBoolean running = new AtomicBoolean();
+
+	private ManagedStream(String name, Lifecycle lifecycle, DisposableBean disposable) {
+		this.name = name;
+		this.lifecycle = lifecycle;
+		this.disposable = disposable;
+	}
+
+	/** A component that is both started and destroyed, as spring-integration's are. */
+	public static <T extends Lifecycle & DisposableBean> ManagedStream of(String name, T component) {
+		return new ManagedStream(name, component, component);
+	}
+
+	/** A component without lifecycle of its own, such as a {@code ZeroMqChannel}: only destroyed. */
+	public static ManagedStream closing(String name, DisposableBean component) {
+		return new ManagedStream(name, null, component);
+	}
+
+	public String name() {
+		return this.name;
+	}
+
+	@Override
+	public void start() {
+		if (this.running.compareAndSet(false, true) && this.lifecycle != null) {
+			this.lifecycle.start();
+		}
+	}
+
+	@Override
+	public void stop() {
+		if (!this.running.compareAndSet(true, false)) {
+			return;
+		}
+		long start = System.nanoTime();
+		try {
+			if (this.lifecycle != null) {
+				this.lifecycle.stop();
+			}
+			this.disposable.destroy();
+		}
+		catch (Exception ex) {
+			logger.warn("Stream '" + this.name + "' did not close cleanly: " + ex);
+		}
+		logger.info("Shutdown step 2 (streams): '" + this.name + "' closed in "
+				+ Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms");
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running.get();
+	}
+
+	@Override
+	public int getPhase() {
+		return AgentPhases.STREAMS;
+	}
+
+}

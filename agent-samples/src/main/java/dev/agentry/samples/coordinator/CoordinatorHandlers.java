@@ -1,0 +1,47 @@
+package dev.agentry.samples.coordinator;
+
+import dev.agentry.core.client.AgentClient;
+import dev.agentry.core.endpoint.ActionRequest;
+import dev.agentry.core.endpoint.AgentAction;
+import dev.agentry.core.endpoint.AgentError;
+import dev.agentry.core.endpoint.AgentException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * {@code infer}: forwarded to a live model-worker, spread across them; a worker that answers
+ * {@code unavailable} (it is draining) or times out is replaced by the next one, so a
+ * worker's drain never reaches the client as an error.
+ */
+@Component
+class CoordinatorHandlers {
+
+	private final AgentClient workers;
+
+	private final CoordinatorProperties properties;
+
+	CoordinatorHandlers(AgentClient workers, CoordinatorProperties properties) {
+		this.workers = workers;
+		this.properties = properties;
+	}
+
+	@AgentAction("infer")
+	JsonNode infer(ActionRequest request) {
+		JsonNode text = request.body().get("text");
+		if (text == null || !text.isString()) {
+			throw new AgentException(AgentError.BAD_REQUEST, "field 'text' is required");
+		}
+		JsonNode reply = this.workers.call(request.body().deepCopy(), this.properties.workerTimeout());
+		if (!"ok".equals(reply.path("status").asString(""))) {
+			AgentError error = AgentError.fromCode(reply.path("error").asString(""));
+			throw new AgentException((error != null) ? error : AgentError.INTERNAL,
+					reply.path("message").asString("the worker failed"));
+		}
+		ObjectNode answer = ((ObjectNode) reply).deepCopy();
+		answer.set("worker", reply.get("instance"));
+		return answer;
+	}
+
+}
