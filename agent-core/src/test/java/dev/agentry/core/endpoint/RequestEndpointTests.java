@@ -137,6 +137,8 @@ class RequestEndpointTests {
 			empty action            | {"action": "", "x": "PAYLOAD-SECRET"}    | bad_request    | false
 			trailing garbage        | {"action": "echo"} PAYLOAD-SECRET        | bad_request    | false
 			wrong field type        | {"action": "typed", "count": "PAYLOAD-SECRET"} | bad_request | false
+			number as a string      | {"action": "typed", "count": "5", "x": "PAYLOAD-SECRET"} | bad_request | false
+			string as a number      | {"action": "typed", "count": 5, "name": 7, "x": "PAYLOAD-SECRET"} | bad_request | false
 			unknown action          | {"action": "launch", "x": "PAYLOAD-SECRET"} | unknown_action | false
 			handler throws          | {"action": "fail", "x": "PAYLOAD-SECRET"} | internal      | false
 			handler past deadline   | {"action": "slow", "millis": 2000, "x": "PAYLOAD-SECRET"} | timeout | true
