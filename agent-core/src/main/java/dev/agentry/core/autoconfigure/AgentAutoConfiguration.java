@@ -120,8 +120,11 @@ public final class AgentAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	StreamsStep agentStreamsStep(ShutdownRecorder recorder, ConfigurableListableBeanFactory beans) {
-		return new StreamsStep(recorder, () -> streamComponents(beans));
+	StreamsStep agentStreamsStep(ShutdownRecorder recorder, ConfigurableListableBeanFactory beans,
+			ObjectProvider<RequestEndpoints> endpoints, AgentProperties properties) {
+		Duration drainBound = properties.shutdown().drainTimeout().plus(properties.zmq().linger()).plusSeconds(5);
+		return new StreamsStep(recorder, () -> streamComponents(beans),
+				() -> endpoints.ifAvailable((all) -> all.awaitStopped(drainBound)));
 	}
 
 	@Bean

@@ -34,6 +34,16 @@ public final class RequestEndpoints implements SmartLifecycle, DisposableBean {
 		return this.endpoints.stream().filter((endpoint) -> endpoint.name().equals(name)).findFirst();
 	}
 
+	/** Waits until every endpoint has drained and closed, up to {@code timeout} in all. */
+	public boolean awaitStopped(java.time.Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		boolean all = true;
+		for (RequestEndpoint endpoint : this.endpoints) {
+			all &= endpoint.awaitStopped(java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+		}
+		return all;
+	}
+
 	public int inflight() {
 		return this.endpoints.stream().mapToInt(RequestEndpoint::inflight).sum();
 	}

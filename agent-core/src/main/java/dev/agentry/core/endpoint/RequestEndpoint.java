@@ -177,6 +177,12 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 		}
 	}
 
+	/** Waits until the endpoint has drained and closed its socket, or was never started. */
+	public boolean awaitStopped(Duration timeout) {
+		Loop current = this.loop;
+		return current == null || current.awaitTermination(timeout);
+	}
+
 	@Override
 	public void destroy() {
 		// A context whose refresh failed is destroyed without being stopped.

@@ -24,16 +24,20 @@ public final class StreamsStep {
 
 	private final Supplier<List<String>> components;
 
+	private final Runnable awaitEarlierSteps;
+
 	private volatile long startNanos;
 
 	private volatile String names = "none";
 
 	/**
 	 * @param components the names of the lifecycle beans in the streams phase, looked up when the step begins
+	 * @param awaitEarlierSteps blocks until step 1 has ended (bounded by its own timeout)
 	 */
-	public StreamsStep(ShutdownRecorder recorder, Supplier<List<String>> components) {
+	public StreamsStep(ShutdownRecorder recorder, Supplier<List<String>> components, Runnable awaitEarlierSteps) {
 		this.recorder = recorder;
 		this.components = components;
+		this.awaitEarlierSteps = awaitEarlierSteps;
 	}
 
 	/** Stops just before the streams phase. */
@@ -47,6 +51,10 @@ public final class StreamsStep {
 	}
 
 	private void onBegin() {
+		// Spring counts a phase as done when any bean stopped in it calls back, including a
+		// bean of a later phase that it stops early because that bean depends on one of the
+		// phase: the drain must not be cut short by that, so the later steps wait for it here.
+		this.awaitEarlierSteps.run();
 		List<String> found = this.components.get();
 		this.names = found.isEmpty() ? "none" : String.join(",", found);
 		this.startNanos = System.nanoTime();

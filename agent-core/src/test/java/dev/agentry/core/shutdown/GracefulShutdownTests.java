@@ -120,6 +120,24 @@ class GracefulShutdownTests {
 	}
 
 	@Test
+	void aLaterPhaseBeanThatDependsOnTheEndpointsDoesNotCutTheDrainShort() throws Exception {
+		RunningAgent agent = RunningAgent.start(Map.of("test-agent.dependent-stream", "true"));
+		Path report = agent.bean(ReportFiles.class).reportFile();
+		try (ZmqTestClient client = ZmqTestClient.dealer(agent.endpoint())) {
+			client.send("{\"action\":\"slow\",\"millis\":1500,\"id\":\"in-flight\"}");
+			await().atMost(Duration.ofSeconds(10)).until(() -> agent.bean(RequestEndpoints.class).inflight() == 1);
+			agent.close();
+			JsonNode reply = client.receive();
+			assertThat(reply.get("status").asString()).isEqualTo("ok");
+		}
+		JsonNode written = mapper.readTree(report.toFile());
+		assertThat(step(written, "endpoints").get("drained").asInt()).isEqualTo(1);
+		List<String> steps = new ArrayList<>();
+		written.get("steps").forEach((step) -> steps.add(step.get("step").asString()));
+		assertThat(steps).containsExactly("delay", "endpoints", "streams", "workers", "health", "context");
+	}
+
+	@Test
 	void duringTheDelayTheAgentIsNotReadyButStillServes() throws Exception {
 		RunningAgent agent = RunningAgent.start(Map.of("agent.shutdown.delay", "3s"));
 		int httpPort = agent.httpPort();

@@ -3,6 +3,8 @@ package dev.agentry.core.testapp;
 import java.time.Duration;
 import java.util.Map;
 
+import dev.agentry.core.AgentPhases;
+import dev.agentry.core.autoconfigure.RequestEndpoints;
 import dev.agentry.core.endpoint.ActionRequest;
 import dev.agentry.core.endpoint.AgentAction;
 import dev.agentry.core.worker.AgentWorker;
@@ -10,6 +12,7 @@ import dev.agentry.core.worker.AgentWorker;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.stereotype.Component;
 
@@ -42,6 +45,40 @@ public class TestAgentApplication {
 				}
 			}
 		});
+	}
+
+	/**
+	 * A stream-phase lifecycle that depends on the endpoints bean: Spring stops it early, as a
+	 * dependent, in the endpoints' phase, and its callback must not end that phase's drain.
+	 */
+	@Bean
+	@ConditionalOnProperty("test-agent.dependent-stream")
+	SmartLifecycle dependentStream(RequestEndpoints endpoints) {
+		return new SmartLifecycle() {
+
+			private volatile boolean running;
+
+			@Override
+			public void start() {
+				this.running = !endpoints.all().isEmpty();
+			}
+
+			@Override
+			public void stop() {
+				this.running = false;
+			}
+
+			@Override
+			public boolean isRunning() {
+				return this.running;
+			}
+
+			@Override
+			public int getPhase() {
+				return AgentPhases.STREAMS;
+			}
+
+		};
 	}
 
 	@Component

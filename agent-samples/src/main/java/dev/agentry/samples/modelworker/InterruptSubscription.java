@@ -11,6 +11,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.integration.config.EnableIntegration;
 import org.springframework.context.annotation.Configuration;
@@ -31,11 +32,16 @@ class InterruptSubscription {
 
 	private static final JsonMapper mapper = JsonMapper.builder().build();
 
+	/**
+	 * The endpoints are looked up when an interrupt arrives, not injected: a lifecycle bean that
+	 * depends on the endpoints is stopped by Spring before them, and the subscription must
+	 * keep cancelling requests while they drain.
+	 */
 	@Bean
 	ManagedStream interruptSubscriber(ZmqContextLifecycle zmq, ModelWorkerProperties properties,
-			RequestEndpoints endpoints, BeanFactory beanFactory) {
+			ObjectProvider<RequestEndpoints> endpoints, BeanFactory beanFactory) {
 		DirectChannel interrupts = new DirectChannel();
-		interrupts.subscribe((message) -> cancel((byte[]) message.getPayload(), endpoints));
+		interrupts.subscribe((message) -> cancel((byte[]) message.getPayload(), endpoints.getObject()));
 		ZeroMqMessageProducer subscriber = new ZeroMqMessageProducer(zmq.context(), SocketType.SUB);
 		subscriber.setConnectUrl(properties.interruptEndpoint());
 		subscriber.setTopics("interrupt");

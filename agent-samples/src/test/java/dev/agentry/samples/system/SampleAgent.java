@@ -43,7 +43,17 @@ final class SampleAgent implements AutoCloseable {
 	}
 
 	static SampleAgent start(String command, Path dir, Integer registryPort, int endpoint, Map<String, String> extra) {
-		int http = FreePorts.next();
+		return start(command, dir, registryPort, endpoint, FreePorts.next(), extra);
+	}
+
+	/** On a given HTTP port, known in advance (to a Prometheus scrape configuration, say). */
+	static SampleAgent startWithHttp(String command, Path dir, Integer registryPort, int http,
+			Map<String, String> extra) {
+		return start(command, dir, registryPort, FreePorts.next(), http, extra);
+	}
+
+	private static SampleAgent start(String command, Path dir, Integer registryPort, int endpoint, int http,
+			Map<String, String> extra) {
 		int health = FreePorts.next();
 		Path report = dir.resolve(command + "-" + endpoint + ".json");
 		Map<String, String> properties = new LinkedHashMap<>();
