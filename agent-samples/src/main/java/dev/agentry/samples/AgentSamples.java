@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.agentry.samples.coordinator.CoordinatorApplication;
+import dev.agentry.samples.demo.Demo;
 import dev.agentry.samples.hub.ObservabilityHubApplication;
 import dev.agentry.samples.interrupts.InterruptHandlerApplication;
 import dev.agentry.samples.modelworker.ModelWorkerApplication;
@@ -33,9 +34,13 @@ public final class AgentSamples {
 	}
 
 	public static void main(String[] args) {
+		if (args.length > 0 && "demo".equals(args[0])) {
+			System.exit(Demo.run(Arrays.copyOfRange(args, 1, args.length)));
+			return;
+		}
 		if (args.length == 0 || !AGENTS.containsKey(args[0])) {
 			System.err.println("Usage: java -jar agent-samples.jar <command> [--property=value ...]");
-			System.err.println("Commands: " + String.join(", ", AGENTS.keySet()));
+			System.err.println("Commands: " + String.join(", ", AGENTS.keySet()) + ", demo");
 			System.exit((args.length == 0 || "help".equals(args[0]) || "--help".equals(args[0])) ? 0 : 2);
 			return;
 		}
