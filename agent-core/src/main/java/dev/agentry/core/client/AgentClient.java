@@ -197,6 +197,9 @@ public final class AgentClient {
 
 		private final List<Call> unsent = new ArrayList<>();
 
+		/** Peers whose connection dropped, reported by JeroMQ's I/O thread. */
+		private final Queue<String> disconnected = new ConcurrentLinkedQueue<>();
+
 		private ZMQ.Poller poller;
 
 		private long nextCorrelation;
@@ -223,6 +226,7 @@ public final class AgentClient {
 				send(call);
 			}
 			retryUnsent();
+			retryDisconnected();
 			expire();
 		}
 
@@ -301,6 +305,28 @@ public final class AgentClient {
 			moved.forEach((call) -> next(call, AgentError.UNAVAILABLE, "no connection to " + call.target()));
 		}
 
+		/**
+		 * A request waiting on a peer whose connection dropped will get no reply: the peer
+		 * drained what it had before it closed, so whatever is still pending was lost on the
+		 * way. It moves on to the next endpoint now rather than after its timeout.
+		 */
+		private void retryDisconnected() {
+			String endpoint;
+			while ((endpoint = this.disconnected.poll()) != null) {
+				String gone = endpoint;
+				List<Long> lost = new ArrayList<>();
+				this.pending.forEach((correlation, call) -> {
+					if (call.target().equals(gone)) {
+						lost.add(correlation);
+					}
+				});
+				for (Long correlation : lost) {
+					Call call = this.pending.remove(correlation);
+					next(call, AgentError.UNAVAILABLE, "the connection to " + gone + " dropped");
+				}
+			}
+		}
+
 		private void receive(Peer peer) {
 			while (true) {
 				byte[] correlation = peer.socket.recv(ZMQ.DONTWAIT);
@@ -371,7 +397,10 @@ public final class AgentClient {
 		}
 
 		private Peer connect(String endpoint) {
-			ZMQ.Socket socket = sockets.create(SocketType.DEALER, "client-" + name);
+			ZMQ.Socket socket = sockets.create(SocketType.DEALER, "client-" + name, () -> {
+				this.disconnected.add(endpoint);
+				wakeup();
+			});
 			// JeroMQ 0.6 inverts libzmq's ZMQ_IMMEDIATE: false is what keeps requests off
 			// connections that are not up yet (jeromq #448).
 			socket.setImmediate(false);

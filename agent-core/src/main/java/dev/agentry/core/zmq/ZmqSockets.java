@@ -69,6 +69,17 @@ public final class ZmqSockets {
 	 * @param purpose names the socket in refusal reports (an endpoint name, {@code health}, ...)
 	 */
 	public ZMQ.Socket create(SocketType type, String purpose) {
+		return create(type, purpose, () -> {
+		});
+	}
+
+	/**
+	 * Creates a socket on the calling thread, which then owns it.
+	 * @param purpose names the socket in refusal reports
+	 * @param onDisconnect told (on a JeroMQ I/O thread, so quickly) whenever a peer of this
+	 * socket disconnects
+	 */
+	public ZMQ.Socket create(SocketType type, String purpose, Runnable onDisconnect) {
 		ZMQ.Socket socket = this.context.createSocket(type);
 		socket.setLinger((int) Math.min(Integer.MAX_VALUE, this.linger.toMillis()));
 		// JeroMQ 0.6 now and then leaves a new TCP connection without its handshake; only the
@@ -76,7 +87,7 @@ public final class ZmqSockets {
 		socket.setHandshakeIvl((int) Math.min(Integer.MAX_VALUE, this.handshakeTimeout.toMillis()));
 		if (type != SocketType.PUB && type != SocketType.PUSH) {
 			socket.setMaxMsgSize(this.maxMessageSize);
-			socket.setEventHook(event -> onDisconnect(purpose, event), ZMQ.EVENT_DISCONNECTED);
+			socket.setEventHook(event -> onDisconnect(purpose, event, onDisconnect), ZMQ.EVENT_DISCONNECTED);
 		}
 		return socket;
 	}
@@ -87,10 +98,11 @@ public final class ZmqSockets {
 	 * which tells a refusal from a peer that just went away. The errno is cleared so that a
 	 * later ordinary disconnect on the same I/O thread is not mistaken for one.
 	 */
-	private void onDisconnect(String purpose, ZEvent event) {
+	private void onDisconnect(String purpose, ZEvent event, Runnable listener) {
 		if (event.getEvent() != ZMonitor.Event.DISCONNECTED) {
 			return;
 		}
+		listener.run();
 		Errno errno = new Errno();
 		if (errno.get() != ZError.EMSGSIZE) {
 			return;

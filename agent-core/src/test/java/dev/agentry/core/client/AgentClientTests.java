@@ -148,6 +148,20 @@ class AgentClientTests {
 	}
 
 	@Test
+	void callPendingOnAPeerWhoseConnectionDropsMovesOnToTheNextWithoutWaitingForItsTimeout() throws Exception {
+		TestServer dying = server("dying", Mode.SILENT);
+		TestServer echo = server("b", Mode.ECHO);
+		AgentClient client = this.clients.create("peer", List.of(dying.endpoint(), echo.endpoint()));
+		CompletableFuture<JsonNode> reply = client.callAsync(request("r-drop"), Duration.ofMinutes(5));
+		await().atMost(GENEROUS).until(() -> dying.received.get() == 1);
+		// The peer goes away with the request unanswered, as a process that died would.
+		dying.close();
+		JsonNode answer = reply.get(GENEROUS.toSeconds(), TimeUnit.SECONDS);
+		assertThat(answer.path("status").asString()).isEqualTo("ok");
+		assertThat(answer.path("server").asString()).isEqualTo("b");
+	}
+
+	@Test
 	void callToOnlySilentEndpointsEndsInATimeoutErrorReply() {
 		TestServer first = server("silent-1", Mode.SILENT);
 		TestServer second = server("silent-2", Mode.SILENT);

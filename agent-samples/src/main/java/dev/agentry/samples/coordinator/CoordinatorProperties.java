@@ -14,5 +14,5 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("request-coordinator")
 public record CoordinatorProperties(@DefaultValue("model-worker") String workerService,
-		@DefaultValue("5s") Duration workerTimeout, @DefaultValue("500ms") Duration refreshInterval) {
+		@DefaultValue("2s") Duration workerTimeout, @DefaultValue("500ms") Duration refreshInterval) {
 }

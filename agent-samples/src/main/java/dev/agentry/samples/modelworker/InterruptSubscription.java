@@ -44,6 +44,8 @@ class InterruptSubscription {
 		interrupts.subscribe((message) -> cancel((byte[]) message.getPayload(), endpoints.getObject()));
 		ZeroMqMessageProducer subscriber = new ZeroMqMessageProducer(zmq.context(), SocketType.SUB);
 		subscriber.setConnectUrl(properties.interruptEndpoint());
+		// A subscriber has nothing worth flushing at close; a gone publisher must not hold step 5.
+		subscriber.setSocketConfigurer((socket) -> socket.setLinger(0));
 		subscriber.setTopics("interrupt");
 		subscriber.setMessageMapper((payload, headers) -> MessageBuilder.withPayload(payload).copyHeaders(headers).build());
 		subscriber.setOutputChannel(interrupts);
