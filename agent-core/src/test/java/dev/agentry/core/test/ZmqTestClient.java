@@ -42,8 +42,9 @@ public final class ZmqTestClient implements AutoCloseable {
 		for (int attempt = 1; attempt <= WARM_UP_ATTEMPTS; attempt++) {
 			this.socket = this.context.createSocket(type);
 			this.socket.setLinger(0);
-			this.socket.setHandshakeIvl(500);
-			this.socket.setReceiveTimeOut(2000);
+			// Short enough to recover from a stalled handshake, long enough for a loaded machine.
+			this.socket.setHandshakeIvl(2000);
+			this.socket.setReceiveTimeOut(5000);
 			this.socket.connect(endpoint);
 			send(WARM_UP);
 			if (receiveRaw() != null) {

@@ -26,7 +26,7 @@ final class DemoSocket implements AutoCloseable {
 
 	private static final int WARM_UP_ATTEMPTS = 5;
 
-	private static final int WARM_UP_TIMEOUT_MILLIS = 2000;
+	private static final int WARM_UP_TIMEOUT_MILLIS = 5000;
 
 	private final ZMQ.Socket socket;
 
@@ -62,7 +62,7 @@ final class DemoSocket implements AutoCloseable {
 	private static DemoSocket connect(ZMQ.Context context, String endpoint, int receiveTimeoutMillis) {
 		ZMQ.Socket socket = context.socket(SocketType.DEALER);
 		socket.setLinger(0);
-		socket.setHandshakeIvl(500);
+		socket.setHandshakeIvl(2000);
 		socket.setReceiveTimeOut(receiveTimeoutMillis);
 		socket.connect(endpoint);
 		return new DemoSocket(socket);

@@ -64,12 +64,13 @@ class RollingUpdateIT {
 				.awaitReady();
 			SampleAgent first = track(agents, SampleAgent.start("model-worker", this.dir, registry.endpoint, worker));
 			SampleAgent second = track(agents, SampleAgent.start("model-worker", this.dir, registry.endpoint, worker));
-			SampleAgent coordinator = track(agents,
-					SampleAgent.start("request-coordinator", this.dir, registry.endpoint, Map.of()));
+			SampleAgent coordinator = track(agents, SampleAgent.start("request-coordinator", this.dir,
+					registry.endpoint, Map.of("request-coordinator.worker-timeout", "10s")));
 			first.awaitReady();
 			second.awaitReady();
 			coordinator.awaitReady();
-			await().atMost(Duration.ofSeconds(20)).until(() -> workers(registry).size() == 2);
+			await().atMost(Duration.ofSeconds(30))
+				.untilAsserted(() -> assertThat(workers(registry)).as("registered workers").hasSize(2));
 
 			int replacementPorts[] = { FreePorts.next(), FreePorts.next() };
 			List<Integer> scraped = new ArrayList<>(List.of(first.http, second.http, coordinator.http));
@@ -80,14 +81,17 @@ class RollingUpdateIT {
 
 			Load load = new Load(coordinator.endpointAddress(), 8);
 			load.start();
-			await().atMost(Duration.ofSeconds(20)).until(() -> load.ok.get() > 8);
+			await().atMost(Duration.ofSeconds(30))
+				.untilAsserted(() -> assertThat(load.ok.get()).as("ok so far (failed %d, lost %d, last failure %s)",
+						load.failed.get(), load.lost.get(), load.lastFailure).isGreaterThan(8));
 			SampleAgent[] old = { first, second };
 			for (int i = 0; i < 2; i++) {
 				SampleAgent replacement = track(agents,
 						SampleAgent.startWithHttp("model-worker", this.dir, registry.endpoint, replacementPorts[i], worker))
 					.awaitReady();
-				await().atMost(Duration.ofSeconds(20))
-					.until(() -> workers(registry).contains(replacement.endpointAddress()));
+				await().atMost(Duration.ofSeconds(30))
+					.untilAsserted(() -> assertThat(workers(registry)).as("registered workers")
+						.contains(replacement.endpointAddress()));
 				try (ZmqTestClient direct = ZmqTestClient.dealer(old[i].endpointAddress(), 15_000)) {
 					direct.send("{\"action\":\"infer\",\"id\":\"in-flight-" + i + "\",\"text\":\"drained\"}");
 					Thread.sleep(200);
