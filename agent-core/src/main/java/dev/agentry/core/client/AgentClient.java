@@ -4,14 +4,17 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -39,6 +42,8 @@ public final class AgentClient {
 
 	/** How long a new connection may take before a request queued for it moves on. */
 	private static final Duration CONNECT_GRACE = Duration.ofSeconds(1);
+
+	private static final long PRUNE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(30);
 
 	private static final long CONNECT_GRACE_NANOS = CONNECT_GRACE.toNanos();
 
@@ -102,7 +107,7 @@ public final class AgentClient {
 			reply.complete(errorReply(request, AgentError.UNAVAILABLE, "no endpoint is known for " + this.name));
 			return reply;
 		}
-		if (this.loop.isTerminated()) {
+		if (this.loop.isClosing()) {
 			reply.complete(errorReply(request, AgentError.UNAVAILABLE, "the client " + this.name + " is closed"));
 			return reply;
 		}
@@ -110,7 +115,7 @@ public final class AgentClient {
 		Call call = new Call(request, body, targets, timeout.toNanos(), reply);
 		this.loop.calls.add(call);
 		this.loop.wakeup();
-		if (this.loop.isTerminated() && this.loop.calls.remove(call)) {
+		if (this.loop.isClosing() && this.loop.calls.remove(call)) {
 			// The loop closed between the check above and the add: nobody else will answer it.
 			reply.complete(errorReply(request, AgentError.UNAVAILABLE, "the client " + this.name + " is closed"));
 		}
@@ -150,6 +155,14 @@ public final class AgentClient {
 		reply.put("message", message);
 		reply.put("retryable", error.retryable());
 		return reply;
+	}
+
+	/**
+	 * Completes a call off the socket thread: the caller's continuations must never run on
+	 * (and block) the thread that owns the sockets.
+	 */
+	private static void deliver(Call call, JsonNode reply) {
+		call.reply.completeAsync(() -> reply);
 	}
 
 	private static final class Call {
@@ -197,6 +210,11 @@ public final class AgentClient {
 
 		private final List<Call> unsent = new ArrayList<>();
 
+		/** When each peer last carried a call, to close the ones that left the endpoint list. */
+		private final Map<String, Long> lastUsed = new HashMap<>();
+
+		private long nextPruneNanos = System.nanoTime() + PRUNE_INTERVAL_NANOS;
+
 		/** Peers whose connection dropped, reported by JeroMQ's I/O thread. */
 		private final Queue<String> disconnected = new ConcurrentLinkedQueue<>();
 
@@ -222,12 +240,57 @@ public final class AgentClient {
 			}
 			Call call;
 			while ((call = this.calls.poll()) != null) {
+				// Connect to every endpoint the call may move on to now, so that a failover
+				// finds its connection already up instead of waiting for a handshake then.
+				call.targets.forEach((target) -> this.peers.computeIfAbsent(target, this::connect));
 				call.attempt = 0;
 				send(call);
 			}
 			retryUnsent();
 			retryDisconnected();
 			expire();
+			pruneIdlePeers();
+		}
+
+		/**
+		 * Closes the sockets of peers that are no longer listed and have carried nothing for a
+		 * while: a coordinator sees every rolled worker come and go, and must not keep a
+		 * reconnecting socket for each one forever.
+		 */
+		private void pruneIdlePeers() {
+			long now = System.nanoTime();
+			if (now - this.nextPruneNanos < 0) {
+				return;
+			}
+			this.nextPruneNanos = now + PRUNE_INTERVAL_NANOS;
+			List<String> listed = endpoints.get();
+			Set<String> busy = new HashSet<>();
+			this.pending.values().forEach((call) -> busy.add(call.target()));
+			this.unsent.forEach((call) -> busy.add(call.target()));
+			boolean pruned = this.peers.entrySet().removeIf((entry) -> {
+				String endpoint = entry.getKey();
+				boolean idle = now - this.lastUsed.getOrDefault(endpoint, 0L) > PRUNE_INTERVAL_NANOS;
+				if (idle && !busy.contains(endpoint) && (listed == null || !listed.contains(endpoint))) {
+					this.poller.unregister(entry.getValue().socket());
+					entry.getValue().socket().close();
+					this.lastUsed.remove(endpoint);
+					return true;
+				}
+				return false;
+			});
+			if (pruned) {
+				// JeroMQ's poller closes the gap an unregistered socket leaves: indices move.
+				this.peers.replaceAll((endpoint, peer) -> new Peer(peer.socket(), indexOf(peer.socket()), peer.createdAt(), peer.ready()));
+			}
+		}
+
+		private int indexOf(ZMQ.Socket socket) {
+			for (int i = 0; i < this.poller.getSize(); i++) {
+				if (this.poller.getSocket(i) == socket) {
+					return i;
+				}
+			}
+			throw new IllegalStateException("A peer socket is missing from the poller");
 		}
 
 		@Override
@@ -254,11 +317,11 @@ public final class AgentClient {
 			while ((call = this.calls.poll()) != null) {
 				this.unsent.add(call);
 			}
-			this.unsent.forEach((left) -> left.reply
-				.complete(errorReply(left.request, AgentError.UNAVAILABLE, "the client " + name + " closed")));
+			this.unsent.forEach((left) -> deliver(left,
+					errorReply(left.request, AgentError.UNAVAILABLE, "the client " + name + " closed")));
 			this.pending.values()
-				.forEach((left) -> left.reply
-					.complete(errorReply(left.request, AgentError.UNAVAILABLE, "the client " + name + " closed")));
+				.forEach((left) -> deliver(left,
+						errorReply(left.request, AgentError.UNAVAILABLE, "the client " + name + " closed")));
 			this.peers.values().forEach((peer) -> peer.socket.close());
 		}
 
@@ -273,6 +336,13 @@ public final class AgentClient {
 
 		private boolean trySend(Call call) {
 			Peer peer = this.peers.computeIfAbsent(call.target(), this::connect);
+			this.lastUsed.put(call.target(), System.nanoTime());
+			// Only on a connection that has completed its handshake: JeroMQ attaches a new
+			// connection before its handshake and loses what was queued on it if the handshake
+			// stalls (jeromq #1022); a request waits for the connection instead.
+			if (!peer.ready().get()) {
+				return false;
+			}
 			long correlation = this.nextCorrelation++;
 			byte[] frame = ByteBuffer.allocate(Long.BYTES).putLong(correlation).array();
 			// ZeroMQ refuses the request unless a connection is up, instead of queueing it for a
@@ -297,7 +367,9 @@ public final class AgentClient {
 				if (trySend(call)) {
 					calls.remove();
 				}
-				else if (now - peer.createdAt > CONNECT_GRACE_NANOS || now - call.deadline >= 0) {
+				else if ((now - peer.createdAt > CONNECT_GRACE_NANOS && hasNext(call)) || now - call.deadline >= 0) {
+					// With another endpoint to try, a connection that is not up after the grace is
+					// given up; with none, the call keeps waiting for it until its deadline.
 					calls.remove();
 					moved.add(call);
 				}
@@ -320,9 +392,17 @@ public final class AgentClient {
 						lost.add(correlation);
 					}
 				});
+				long now = System.nanoTime();
 				for (Long correlation : lost) {
 					Call call = this.pending.remove(correlation);
-					next(call, AgentError.UNAVAILABLE, "the connection to " + gone + " dropped");
+					if (!hasNext(call) && now - call.deadline < 0) {
+						// The only endpoint: ZeroMQ reconnects, and the request goes again once the
+						// new connection is up, within the same deadline.
+						this.unsent.add(call);
+					}
+					else {
+						next(call, AgentError.UNAVAILABLE, "the connection to " + gone + " dropped");
+					}
 				}
 			}
 		}
@@ -356,16 +436,18 @@ public final class AgentClient {
 				reply = null;
 			}
 			if (reply == null || !reply.isObject()) {
-				call.reply.complete(errorReply(call.request, AgentError.INTERNAL,
+				deliver(call, errorReply(call.request, AgentError.INTERNAL,
 						"the reply of " + call.target() + " was not a JSON object"));
 				return;
 			}
-			JsonNode error = reply.get("error");
-			if (error != null && AgentError.UNAVAILABLE.code().equals(error.asString("")) && hasNext(call)) {
-				next(call, AgentError.UNAVAILABLE, reply.path("message").asString(""));
+			AgentError error = AgentError.fromCode(reply.path("error").asString(""));
+			// unavailable (draining, overloaded) and timeout (a handler past its deadline, or
+			// cut short by the peer's drain) are worth another instance; the others are not.
+			if ((error == AgentError.UNAVAILABLE || error == AgentError.TIMEOUT) && hasNext(call)) {
+				next(call, error, reply.path("message").asString(""));
 				return;
 			}
-			call.reply.complete(reply);
+			deliver(call, reply);
 		}
 
 		private void expire() {
@@ -389,7 +471,7 @@ public final class AgentClient {
 
 		private void next(Call call, AgentError error, String message) {
 			if (!hasNext(call)) {
-				call.reply.complete(errorReply(call.request, error, message));
+				deliver(call, errorReply(call.request, error, message));
 				return;
 			}
 			call.attempt++;
@@ -397,21 +479,36 @@ public final class AgentClient {
 		}
 
 		private Peer connect(String endpoint) {
-			ZMQ.Socket socket = sockets.create(SocketType.DEALER, "client-" + name, () -> {
-				this.disconnected.add(endpoint);
-				wakeup();
+			AtomicBoolean ready = new AtomicBoolean();
+			ZMQ.Socket socket = sockets.create(SocketType.DEALER, "client-" + name, new ZmqSockets.ConnectionListener() {
+
+				@Override
+				public void ready() {
+					ready.set(true);
+					wakeup();
+				}
+
+				@Override
+				public void dropped() {
+					ready.set(false);
+					Loop.this.disconnected.add(endpoint);
+					wakeup();
+				}
+
 			});
 			// JeroMQ 0.6 inverts libzmq's ZMQ_IMMEDIATE: false is what keeps requests off
 			// connections that are not up yet (jeromq #448).
 			socket.setImmediate(false);
 			socket.connect(endpoint);
 			int index = this.poller.register(socket, ZMQ.Poller.POLLIN);
-			return new Peer(socket, index, System.nanoTime());
+			return new Peer(socket, index, System.nanoTime(), ready);
 		}
+
 
 	}
 
-	private record Peer(ZMQ.Socket socket, int index, long createdAt) {
+	/** A peer's socket; {@code ready} once its connection has completed its handshake. */
+	private record Peer(ZMQ.Socket socket, int index, long createdAt, AtomicBoolean ready) {
 	}
 
 }

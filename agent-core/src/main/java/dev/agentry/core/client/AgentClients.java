@@ -37,6 +37,8 @@ public final class AgentClients implements SmartLifecycle {
 
 	private volatile boolean running;
 
+	private boolean stopped;
+
 	public AgentClients(ZmqSockets sockets, ObjectMapper mapper, ShutdownRecorder recorder,
 			Consumer<Throwable> onCrash) {
 		this.sockets = sockets;
@@ -53,6 +55,9 @@ public final class AgentClients implements SmartLifecycle {
 
 	/** A client whose endpoints are looked up again for every call (a registry's live list, say). */
 	public synchronized AgentClient create(String name, Supplier<List<String>> endpoints) {
+		if (this.stopped) {
+			throw new IllegalStateException("The agent's clients are closed; no new client '" + name + "'");
+		}
 		AgentClient client = new AgentClient(name, endpoints, this.sockets, this.mapper, this.onCrash);
 		client.start();
 		this.clients.add(client);
@@ -70,6 +75,7 @@ public final class AgentClients implements SmartLifecycle {
 			return;
 		}
 		this.running = false;
+		this.stopped = true;
 		for (AgentClient client : this.clients) {
 			long start = System.nanoTime();
 			boolean closed = client.stop(this.sockets.linger().plusSeconds(2));

@@ -10,6 +10,9 @@ import tools.jackson.databind.node.ObjectNode;
 /** Builds the protocol's replies: {@code {"status":"ok","id":...}} and {@code {"status":"error",...}}. */
 final class Replies {
 
+	/** Bodies larger than this are not parsed on the socket thread just for an id. */
+	static final int PEEK_LIMIT = 64 * 1024;
+
 	private final ObjectMapper mapper;
 
 	Replies(ObjectMapper mapper) {
@@ -51,6 +54,10 @@ final class Replies {
 	 * action when that has a handler (unknown names stay out of metric tags).
 	 */
 	Peek peek(byte[] body, AgentActions actions, String endpoint) {
+		if (body.length > PEEK_LIMIT) {
+			// Not worth a full parse on the socket thread: the reply goes without id.
+			return Peek.NONE;
+		}
 		try {
 			JsonNode request = this.mapper.readTree(body);
 			if (request == null || !request.isObject()) {

@@ -47,6 +47,9 @@ final class RequestDispatcher {
 
 	/** Parses the request; returns the reply for a request that can go no further, or the parsed request. */
 	Object parse(byte[] body, long deadlineNanos) {
+		if (!looksLikeUtf8(body)) {
+			return refuse(null, NO_ACTION, AgentError.BAD_REQUEST, "the request is not valid UTF-8 JSON", body.length);
+		}
 		JsonNode request;
 		try {
 			request = this.mapper.readTree(body);
@@ -66,7 +69,7 @@ final class RequestDispatcher {
 		String name = action.stringValue();
 		if (!AgentActions.HEALTH_CHECK.equals(name) && this.actions.find(this.endpoint, name) == null) {
 			return refuse(id, UNKNOWN_ACTION, AgentError.UNKNOWN_ACTION, "no handler for action '" + clip(name) + "'",
-					body.length);
+					"no handler for the action (" + name.length() + " characters)", body.length);
 		}
 		return new ActionRequest(this.endpoint, name, (ObjectNode) request, this.mapper, deadlineNanos);
 	}
@@ -85,6 +88,10 @@ final class RequestDispatcher {
 					ex.error().code());
 		}
 		catch (Exception | LinkageError | AssertionError ex) {
+			if (ex instanceof InterruptedException) {
+				// Nothing here interrupts handlers; if the application did, the flag stays set.
+				Thread.currentThread().interrupt();
+			}
 			logger.warn("Endpoint '" + this.endpoint + "': the handler of '" + request.action() + "' failed; answered '"
 					+ AgentError.INTERNAL.code() + "'", ex);
 			return new Result(this.replies.error(request.id(), AgentError.INTERNAL, "the agent failed to handle the request"),
@@ -93,9 +100,23 @@ final class RequestDispatcher {
 	}
 
 	private Result refuse(JsonNode id, String action, AgentError error, String message, int size) {
-		logger.warn("Endpoint '" + this.endpoint + "' refused a request with '" + error.code() + "': " + message
+		return refuse(id, action, error, message, message, size);
+	}
+
+	/** The reply may quote the client's own words back; the log line never does. */
+	private Result refuse(JsonNode id, String action, AgentError error, String message, String logged, int size) {
+		logger.warn("Endpoint '" + this.endpoint + "' refused a request with '" + error.code() + "': " + logged
 				+ ((size >= 0) ? " (" + size + " bytes)" : ""));
 		return new Result(this.replies.error(id, error, message), action, error.code());
+	}
+
+	/**
+	 * Jackson would accept UTF-16 and UTF-32 too, detected from the bytes; the protocol is
+	 * UTF-8, in which a JSON text never has a zero byte among its first two.
+	 */
+	private static boolean looksLikeUtf8(byte[] body) {
+		return !(body.length >= 2 && (body[0] == 0 || body[1] == 0))
+				&& !(body.length >= 2 && ((body[0] & 0xFF) == 0xFE || (body[0] & 0xFF) == 0xFF));
 	}
 
 	static String clip(String text) {

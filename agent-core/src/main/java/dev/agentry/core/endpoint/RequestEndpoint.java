@@ -172,7 +172,8 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 					+ " request(s) in flight, for up to " + this.settings.drainTimeout().toMillis() + " ms");
 		}
 		current.requestStop();
-		if (current.isTerminated()) {
+		if (current.isClosing()) {
+			// The loop may have run its callbacks before this one was queued.
 			runStopCallbacks();
 		}
 	}
@@ -221,6 +222,9 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 
 		volatile ActionRequest request;
 
+		/** Set when the socket thread answered in the handler's place; a queued handler then skips it. */
+		volatile boolean answered;
+
 		Inflight(Envelope envelope, byte[] body, long receivedNanos, long deadlineNanos) {
 			this.envelope = envelope;
 			this.body = body;
@@ -244,6 +248,8 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 		private final Map<String, Counter> counters = new HashMap<>();
 
 		private final Map<String, Timer> timers = new HashMap<>();
+
+		private final Counter undeliverable = metrics.undeliverableReplies(settings.name());
 
 		private final ExecutorService handlers;
 
@@ -278,6 +284,9 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 		@Override
 		protected void open(ZMQ.Poller poller) {
 			this.router = sockets.create(SocketType.ROUTER, settings.name());
+			// Mandatory routing: a reply that cannot be delivered (peer gone, peer not reading)
+			// is reported instead of silently dropped, so it can be counted.
+			this.router.setRouterMandatory(true);
 			this.router.bind(settings.bind());
 			boundEndpoint = this.router.getLastEndpoint();
 			this.routerIndex = poller.register(this.router, ZMQ.Poller.POLLIN);
@@ -297,11 +306,11 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 			expireDeadlines();
 			if (this.draining) {
 				if (this.inflight.isEmpty()) {
-					this.done = true;
+					finish();
 				}
 				else if (System.nanoTime() - this.drainDeadlineNanos >= 0) {
 					forceRemaining();
-					this.done = true;
+					finish();
 				}
 			}
 		}
@@ -344,6 +353,15 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 			}
 			inflightCount.set(0);
 			runStopCallbacks();
+		}
+
+		/** Answers whatever is still queued on the socket ({@code unavailable}) before it closes. */
+		private void finish() {
+			Envelope message;
+			while ((message = Envelope.receive(this.router)) != null) {
+				accept(message);
+			}
+			this.done = true;
 		}
 
 		private void beginDrain() {
@@ -402,6 +420,9 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 
 		/** Runs on a handler thread. */
 		private void handle(long seq, Inflight request) {
+			if (request.answered) {
+				return;
+			}
 			RequestDispatcher.Result result;
 			try {
 				Object parsed = dispatcher.parse(request.body, request.deadlineNanos);
@@ -457,6 +478,7 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 					Replies.Peek peek = dispatcher.replies().peek(request.body, actions, settings.name());
 					if (peek.id() != null && requestId.equals(peek.id().asString(null))) {
 						requests.remove();
+						request.answered = true;
 						if (this.draining) {
 							this.drained++;
 						}
@@ -499,6 +521,7 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 		}
 
 		private void answerInPlaceOfHandler(Inflight request, String outcome, String message) {
+			request.answered = true;
 			ActionRequest action = request.request;
 			if (action != null) {
 				action.cancel();
@@ -509,7 +532,9 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 		}
 
 		private void reply(Envelope envelope, byte[] reply, String action, String outcome, long receivedNanos) {
-			envelope.reply(this.router, reply);
+			if (!envelope.reply(this.router, reply)) {
+				this.undeliverable.increment();
+			}
 			this.counters.computeIfAbsent(action + '\u0000' + outcome,
 					(key) -> metrics.requests(settings.name(), action, outcome)).increment();
 			if (!RequestDispatcher.NO_ACTION.equals(action) && !RequestDispatcher.UNKNOWN_ACTION.equals(action)) {

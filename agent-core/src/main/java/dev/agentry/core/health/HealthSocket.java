@@ -30,6 +30,8 @@ public final class HealthSocket implements SmartLifecycle, DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(HealthSocket.class);
 
+	private static final int BATCH = 256;
+
 	private final String bind;
 
 	private final ZmqSockets sockets;
@@ -129,10 +131,15 @@ public final class HealthSocket implements SmartLifecycle, DisposableBean {
 			if (!poller.pollin(this.routerIndex)) {
 				return;
 			}
-			Envelope request;
-			while ((request = Envelope.receive(this.router)) != null) {
+			// A bounded batch, so that a peer flooding health checks cannot keep the loop from its stop.
+			for (int i = 0; i < BATCH && !stopRequested(); i++) {
+				Envelope request = Envelope.receive(this.router);
+				if (request == null) {
+					return;
+				}
 				request.reply(this.router, replies.get());
 			}
+			wakeup();
 		}
 
 		@Override

@@ -37,6 +37,17 @@ public final class AgentMetrics {
 			.register(this.registry);
 	}
 
+	/**
+	 * {@code agent_replies_undeliverable_total{endpoint}}: replies ZeroMQ could not route
+	 * because the peer had gone or stopped reading.
+	 */
+	public Counter undeliverableReplies(String endpoint) {
+		return Counter.builder("agent.replies.undeliverable")
+			.description("Replies that could not be delivered: the peer had gone or was not reading")
+			.tags("agent", this.agent, "endpoint", endpoint)
+			.register(this.registry);
+	}
+
 	/** {@code agent_request_seconds{endpoint, action}}. */
 	public Timer requestTimer(String endpoint, String action) {
 		return Timer.builder("agent.request")

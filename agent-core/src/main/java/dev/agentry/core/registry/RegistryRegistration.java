@@ -74,8 +74,11 @@ public final class RegistryRegistration implements AgentWorker, DrainListener {
 			if (known.isEmpty() || known.get()) {
 				return;
 			}
-			logger.info("The registry has forgotten " + instance.instance() + "; registering again");
 			this.registered = false;
+			if (this.deregistered) {
+				return;
+			}
+			logger.info("The registry has forgotten " + instance.instance() + "; registering again");
 		}
 		if (this.registry.register(instance)) {
 			this.registered = true;

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.zeromq.ZMQ;
+import org.zeromq.ZMQException;
 
 /**
  * A message read from a ROUTER socket, split into its routing envelope and its body. REQ
@@ -66,15 +67,22 @@ public final class Envelope {
 	/**
 	 * Sends the reply behind the envelope without blocking: a peer that has gone or stopped
 	 * reading costs a dropped reply, never a stuck loop.
-	 * @return whether ZeroMQ took the reply
+	 * @return whether ZeroMQ took the reply; on a mandatory ROUTER, {@code false} tells that
+	 * the peer has gone or is not reading
 	 */
 	public boolean reply(ZMQ.Socket router, byte[] reply) {
-		for (byte[] frame : this.routing) {
-			if (!router.send(frame, ZMQ.SNDMORE | ZMQ.DONTWAIT)) {
-				return false;
+		try {
+			for (byte[] frame : this.routing) {
+				if (!router.send(frame, ZMQ.SNDMORE | ZMQ.DONTWAIT)) {
+					return false;
+				}
 			}
+			return router.send(reply, ZMQ.DONTWAIT);
 		}
-		return router.send(reply, ZMQ.DONTWAIT);
+		catch (ZMQException ex) {
+			// A mandatory ROUTER refuses a peer that has gone (EHOSTUNREACH): nothing was sent.
+			return false;
+		}
 	}
 
 }

@@ -46,6 +46,8 @@ public abstract class ZmqLoop {
 
 	private volatile boolean stopRequested;
 
+	private volatile boolean closing;
+
 	private volatile Throwable openFailure;
 
 	private Thread thread;
@@ -130,6 +132,14 @@ public abstract class ZmqLoop {
 		return this.started.get();
 	}
 
+	/**
+	 * Whether the loop has begun to close: work queued from now on may not be taken by it,
+	 * so a producer that sees this after queueing must take its work back and answer it.
+	 */
+	public final boolean isClosing() {
+		return this.closing;
+	}
+
 	public final boolean isTerminated() {
 		return this.terminated.getCount() == 0;
 	}
@@ -185,6 +195,9 @@ public abstract class ZmqLoop {
 			}
 		}
 		finally {
+			// Set before close() takes what is queued: whoever queues work after this point
+			// sees it and takes the work back itself (see isClosing()).
+			this.closing = true;
 			try {
 				close();
 			}

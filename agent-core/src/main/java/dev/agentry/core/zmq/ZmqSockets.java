@@ -69,17 +69,16 @@ public final class ZmqSockets {
 	 * @param purpose names the socket in refusal reports (an endpoint name, {@code health}, ...)
 	 */
 	public ZMQ.Socket create(SocketType type, String purpose) {
-		return create(type, purpose, () -> {
-		});
+		return create(type, purpose, NO_LISTENER);
 	}
 
 	/**
 	 * Creates a socket on the calling thread, which then owns it.
 	 * @param purpose names the socket in refusal reports
-	 * @param onDisconnect told (on a JeroMQ I/O thread, so quickly) whenever a peer of this
-	 * socket disconnects
+	 * @param connections told (on a JeroMQ I/O thread, so quickly) when a connection of this
+	 * socket has completed its handshake and when one has dropped
 	 */
-	public ZMQ.Socket create(SocketType type, String purpose, Runnable onDisconnect) {
+	public ZMQ.Socket create(SocketType type, String purpose, ConnectionListener connections) {
 		ZMQ.Socket socket = this.context.createSocket(type);
 		socket.setLinger((int) Math.min(Integer.MAX_VALUE, this.linger.toMillis()));
 		// JeroMQ 0.6 now and then leaves a new TCP connection without its handshake; only the
@@ -87,9 +86,44 @@ public final class ZmqSockets {
 		socket.setHandshakeIvl((int) Math.min(Integer.MAX_VALUE, this.handshakeTimeout.toMillis()));
 		if (type != SocketType.PUB && type != SocketType.PUSH) {
 			socket.setMaxMsgSize(this.maxMessageSize);
-			socket.setEventHook(event -> onDisconnect(purpose, event, onDisconnect), ZMQ.EVENT_DISCONNECTED);
+			socket.setEventHook((event) -> onEvent(purpose, event, connections),
+					ZMQ.EVENT_DISCONNECTED | ZMQ.EVENT_HANDSHAKE_PROTOCOL);
 		}
 		return socket;
+	}
+
+	/** What a socket's owner may want to know of its connections. */
+	public interface ConnectionListener {
+
+		/** A connection completed its handshake: messages sent now reach the peer. */
+		void ready();
+
+		/** A connection dropped: what was in flight on it is lost. */
+		void dropped();
+
+	}
+
+	private static final ConnectionListener NO_LISTENER = new ConnectionListener() {
+
+		@Override
+		public void ready() {
+		}
+
+		@Override
+		public void dropped() {
+		}
+
+	};
+
+	private void onEvent(String purpose, ZEvent event, ConnectionListener connections) {
+		if (event.getEvent() == ZMonitor.Event.HANDSHAKE_PROTOCOL) {
+			connections.ready();
+			return;
+		}
+		if (event.getEvent() == ZMonitor.Event.DISCONNECTED) {
+			connections.dropped();
+			onDisconnect(purpose, event);
+		}
 	}
 
 	/**
@@ -98,11 +132,7 @@ public final class ZmqSockets {
 	 * which tells a refusal from a peer that just went away. The errno is cleared so that a
 	 * later ordinary disconnect on the same I/O thread is not mistaken for one.
 	 */
-	private void onDisconnect(String purpose, ZEvent event, Runnable listener) {
-		if (event.getEvent() != ZMonitor.Event.DISCONNECTED) {
-			return;
-		}
-		listener.run();
+	private void onDisconnect(String purpose, ZEvent event) {
 		Errno errno = new Errno();
 		if (errno.get() != ZError.EMSGSIZE) {
 			return;

@@ -180,6 +180,35 @@ class RequestEndpointTests {
 	}
 
 	@Test
+	void utf16JsonIsBadRequest() {
+		try (ZmqTestClient client = ZmqTestClient.req(agent.endpoint())) {
+			client.sendFrames("{\"action\":\"echo\"}".getBytes(StandardCharsets.UTF_16LE));
+			assertThat(client.receive().get("error").asString()).isEqualTo("bad_request");
+		}
+	}
+
+	@Test
+	void unknownActionNameIsQuotedToTheClientButNeverLogged(CapturedOutput output) {
+		try (ZmqTestClient client = ZmqTestClient.req(agent.endpoint())) {
+			JsonNode reply = client.call("{\"action\":\"launch-MARKER-7731\"}");
+			assertThat(reply.get("error").asString()).isEqualTo("unknown_action");
+			assertThat(reply.get("message").asString()).contains("launch-MARKER-7731");
+		}
+		assertThat(output.getAll()).contains("unknown_action").doesNotContain("MARKER-7731");
+	}
+
+	@Test
+	void replyToAPeerThatHasGoneIsCountedUndeliverable() {
+		MeterRegistry registry = agent.bean(MeterRegistry.class);
+		double before = registry.get("agent.replies.undeliverable").counter().count();
+		try (ZmqTestClient client = ZmqTestClient.dealer(agent.endpoint())) {
+			client.send("{\"action\":\"slow\",\"millis\":300}");
+		}
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> registry.get("agent.replies.undeliverable").counter().count() == before + 1);
+	}
+
+	@Test
 	void multiFrameRequestIsBadRequest() {
 		try (ZmqTestClient client = ZmqTestClient.req(agent.endpoint())) {
 			client.sendFrames("{\"action\":\"echo\"}".getBytes(StandardCharsets.UTF_8),
