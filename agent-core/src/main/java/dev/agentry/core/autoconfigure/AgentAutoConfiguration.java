@@ -23,6 +23,7 @@ import dev.agentry.core.metrics.KeepMeterRegistriesOpen;
 import dev.agentry.core.registry.RegisteredInstance;
 import dev.agentry.core.registry.RegistryClient;
 import dev.agentry.core.registry.RegistryRegistration;
+import dev.agentry.core.stream.ManagedStream;
 import dev.agentry.core.shutdown.DrainCoordinator;
 import dev.agentry.core.shutdown.DrainListener;
 import dev.agentry.core.shutdown.PhaseTimeouts;
@@ -30,6 +31,7 @@ import dev.agentry.core.shutdown.ReportFiles;
 import dev.agentry.core.shutdown.ShutdownBudget;
 import dev.agentry.core.shutdown.ShutdownRecorder;
 import dev.agentry.core.shutdown.ShutdownReportWriter;
+import dev.agentry.core.shutdown.StepOutcome;
 import dev.agentry.core.shutdown.StreamPhases;
 import dev.agentry.core.shutdown.StreamsStep;
 import dev.agentry.core.worker.AgentWorker;
@@ -121,10 +123,12 @@ public final class AgentAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	StreamsStep agentStreamsStep(ShutdownRecorder recorder, ConfigurableListableBeanFactory beans,
-			ObjectProvider<RequestEndpoints> endpoints, AgentProperties properties) {
+			ObjectProvider<RequestEndpoints> endpoints, ObjectProvider<ManagedStream> streams,
+			AgentProperties properties) {
 		Duration drainBound = properties.shutdown().drainTimeout().plus(properties.zmq().linger()).plusSeconds(5);
 		return new StreamsStep(recorder, () -> streamComponents(beans),
-				() -> endpoints.ifAvailable((all) -> all.awaitStopped(drainBound)));
+				() -> endpoints.ifAvailable((all) -> all.awaitStopped(drainBound)),
+				() -> streams.stream().map(ManagedStream::outcome).reduce(StepOutcome.GRACEFUL, StepOutcome::worst));
 	}
 
 	@Bean

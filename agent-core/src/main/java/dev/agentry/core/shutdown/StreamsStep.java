@@ -26,6 +26,8 @@ public final class StreamsStep {
 
 	private final Runnable awaitEarlierSteps;
 
+	private final Supplier<StepOutcome> outcome;
+
 	private volatile long startNanos;
 
 	private volatile String names = "none";
@@ -33,11 +35,14 @@ public final class StreamsStep {
 	/**
 	 * @param components the names of the lifecycle beans in the streams phase, looked up when the step begins
 	 * @param awaitEarlierSteps blocks until step 1 has ended (bounded by its own timeout)
+	 * @param outcome the worst outcome of the components that report one, read when the step ends
 	 */
-	public StreamsStep(ShutdownRecorder recorder, Supplier<List<String>> components, Runnable awaitEarlierSteps) {
+	public StreamsStep(ShutdownRecorder recorder, Supplier<List<String>> components, Runnable awaitEarlierSteps,
+			Supplier<StepOutcome> outcome) {
 		this.recorder = recorder;
 		this.components = components;
 		this.awaitEarlierSteps = awaitEarlierSteps;
+		this.outcome = outcome;
 	}
 
 	/** Stops just before the streams phase. */
@@ -67,8 +72,9 @@ public final class StreamsStep {
 			return;
 		}
 		Duration took = Duration.ofNanos(System.nanoTime() - this.startNanos);
-		this.recorder.record("streams", this.names, took, StepOutcome.GRACEFUL);
-		logger.info("Shutdown step 2 (streams) done in " + took.toMillis() + " ms");
+		StepOutcome result = this.outcome.get();
+		this.recorder.record("streams", this.names, took, result);
+		logger.info("Shutdown step 2 (streams) done in " + took.toMillis() + " ms (" + result.wireName() + ")");
 	}
 
 	private static final class Marker implements SmartLifecycle {

@@ -1,9 +1,14 @@
 package dev.agentry.core.stream;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.agentry.core.AgentPhases;
+import dev.agentry.core.shutdown.StepOutcome;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -23,6 +28,9 @@ public final class ManagedStream implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(ManagedStream.class);
 
+	/** The most a stream component's close may take before step 2 goes on without it. */
+	private static final Duration CLOSE_BOUND = Duration.ofSeconds(5);
+
 	private final String name;
 
 	private final Lifecycle lifecycle;
@@ -30,6 +38,8 @@ public final class ManagedStream implements SmartLifecycle {
 	private final DisposableBean disposable;
 
 	private final AtomicBoolean running = new AtomicBoolean();
+
+	private volatile StepOutcome outcome = StepOutcome.GRACEFUL;
 
 	private ManagedStream(String name, Lifecycle lifecycle, DisposableBean disposable) {
 		this.name = name;
@@ -64,6 +74,32 @@ public final class ManagedStream implements SmartLifecycle {
 			return;
 		}
 		long start = System.nanoTime();
+		// The component's own close may block (spring-integration waits on its socket thread):
+		// it runs on a thread of its own and is given up after the bound.
+		CompletableFuture<Void> closing = CompletableFuture.runAsync(this::close, (task) -> {
+			Thread thread = new Thread(task, "agent-stream-close-" + this.name);
+			thread.setDaemon(true);
+			thread.start();
+		});
+		try {
+			closing.get(CLOSE_BOUND.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (TimeoutException ex) {
+			this.outcome = StepOutcome.TIMEOUT;
+			logger.warn("Stream '" + this.name + "' did not close within " + CLOSE_BOUND.toMillis() + " ms; left behind");
+		}
+		catch (ExecutionException ex) {
+			this.outcome = StepOutcome.ERROR;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			this.outcome = StepOutcome.ERROR;
+		}
+		logger.info("Shutdown step 2 (streams): '" + this.name + "' closed in "
+				+ Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms (" + this.outcome.wireName() + ")");
+	}
+
+	private void close() {
 		try {
 			if (this.lifecycle != null) {
 				this.lifecycle.stop();
@@ -71,10 +107,14 @@ public final class ManagedStream implements SmartLifecycle {
 			this.disposable.destroy();
 		}
 		catch (Exception ex) {
+			this.outcome = StepOutcome.ERROR;
 			logger.warn("Stream '" + this.name + "' did not close cleanly: " + ex);
 		}
-		logger.info("Shutdown step 2 (streams): '" + this.name + "' closed in "
-				+ Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms");
+	}
+
+	/** How the stop went; {@code graceful} until it has been stopped. */
+	public StepOutcome outcome() {
+		return this.outcome;
 	}
 
 	@Override
