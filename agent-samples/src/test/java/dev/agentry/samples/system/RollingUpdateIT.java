@@ -107,6 +107,8 @@ class RollingUpdateIT {
 			assertThat(load.lost.get()).as("lost requests").isZero();
 			assertThat(load.failed.get()).as("failed requests, last: %s", load.lastFailure).isZero();
 			assertThat(load.ok.get()).isEqualTo(load.sent.get());
+			// The coordinator spreads the load: the two first workers and both replacements served.
+			assertThat(load.servedBy).as("workers that served requests").hasSize(4);
 
 			JsonNode result = query(port, QUERY);
 			Map<String, Set<String>> stepsByInstance = new java.util.HashMap<>();
@@ -195,6 +197,8 @@ class RollingUpdateIT {
 
 		final AtomicInteger lost = new AtomicInteger();
 
+		final Set<String> servedBy = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
 		volatile String lastFailure = "none";
 
 		private final String endpoint;
@@ -236,6 +240,7 @@ class RollingUpdateIT {
 					}
 					else if ("ok".equals(reply.path("status").asString("")) && id.equals(reply.path("id").asString(""))) {
 						this.ok.incrementAndGet();
+						this.servedBy.add(reply.path("worker").asString(""));
 					}
 					else {
 						this.failed.incrementAndGet();

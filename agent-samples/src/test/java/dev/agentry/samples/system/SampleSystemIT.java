@@ -198,6 +198,24 @@ class SampleSystemIT {
 	}
 
 	@Test
+	void aRegistryThatIsDownBlocksNeitherStartNorStop() {
+		int nobody = dev.agentry.core.test.FreePorts.next();
+		SampleAgent alone = SampleAgent.start("model-worker", dir, nobody,
+				Map.of("model-worker.interrupt-endpoint", "tcp://127.0.0.1:" + pubPort))
+			.awaitReady();
+		try {
+			assertThat(alone.call("{\"action\":\"infer\",\"text\":\"fine\"}").get("status").asString())
+				.isEqualTo("ok");
+			alone.process.sigterm();
+			// Budget of these agents (drain 5 s, join 2 s, linger 1 s) plus 5 s.
+			assertThat(alone.process.awaitExit(Duration.ofSeconds(5 + 2 + 1 + 5))).isEqualTo(143);
+		}
+		finally {
+			alone.close();
+		}
+	}
+
+	@Test
 	void agentsRegisterAgainAfterARegistryRestart() {
 		SampleAgent ownRegistry = SampleAgent.start("service-registry", dir, null, Map.of()).awaitReady();
 		int port = ownRegistry.endpoint;
