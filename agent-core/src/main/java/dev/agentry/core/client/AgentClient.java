@@ -20,6 +20,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import dev.agentry.core.endpoint.AgentError;
+import dev.agentry.core.endpoint.ErrorReply;
 import dev.agentry.core.zmq.ZmqLoop;
 import dev.agentry.core.zmq.ZmqSockets;
 import org.zeromq.SocketType;
@@ -148,13 +149,7 @@ public final class AgentClient {
 	}
 
 	private JsonNode errorReply(ObjectNode request, AgentError error, String message) {
-		ObjectNode reply = this.mapper.createObjectNode();
-		reply.put("status", "error");
-		reply.set("id", request.get("id"));
-		reply.put("error", error.code());
-		reply.put("message", message);
-		reply.put("retryable", error.retryable());
-		return reply;
+		return ErrorReply.of(this.mapper, request.get("id"), error, message);
 	}
 
 	/**

@@ -40,13 +40,7 @@ final class Replies {
 	}
 
 	byte[] error(JsonNode id, AgentError error, String message) {
-		ObjectNode reply = this.mapper.createObjectNode();
-		reply.put("status", "error");
-		reply.set("id", id);
-		reply.put("error", error.code());
-		reply.put("message", message);
-		reply.put("retryable", error.retryable());
-		return this.mapper.writeValueAsBytes(reply);
+		return this.mapper.writeValueAsBytes(ErrorReply.of(this.mapper, id, error, message));
 	}
 
 	/**
