@@ -107,10 +107,6 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 		return this.settings.name();
 	}
 
-	public Settings settings() {
-		return this.settings;
-	}
-
 	/** The address the socket is bound to (the real port when bound to port 0), once started. */
 	public String boundEndpoint() {
 		return this.boundEndpoint;

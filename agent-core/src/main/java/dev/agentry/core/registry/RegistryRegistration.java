@@ -51,10 +51,6 @@ public final class RegistryRegistration implements AgentWorker, DrainListener {
 		return "registry-heartbeat";
 	}
 
-	public boolean isRegistered() {
-		return this.registered;
-	}
-
 	@Override
 	public void run(WorkerContext context) {
 		while (context.isRunning()) {

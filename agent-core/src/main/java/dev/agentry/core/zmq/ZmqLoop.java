@@ -152,10 +152,6 @@ public abstract class ZmqLoop {
 		return this.context;
 	}
 
-	protected final boolean isLoopThread() {
-		return Thread.currentThread() == this.thread;
-	}
-
 	/** Creates and binds the sockets on the loop's thread and registers them with the poller. */
 	protected abstract void open(ZMQ.Poller poller);
 

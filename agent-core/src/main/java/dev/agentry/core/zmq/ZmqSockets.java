@@ -60,10 +60,6 @@ public final class ZmqSockets {
 		return this.linger;
 	}
 
-	public long maxMessageSize() {
-		return this.maxMessageSize;
-	}
-
 	/**
 	 * Creates a socket on the calling thread, which then owns it.
 	 * @param purpose names the socket in refusal reports (an endpoint name, {@code health}, ...)
