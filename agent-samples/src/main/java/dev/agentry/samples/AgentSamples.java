@@ -10,6 +10,7 @@ import dev.agentry.samples.hub.ObservabilityHubApplication;
 import dev.agentry.samples.interrupts.InterruptHandlerApplication;
 import dev.agentry.samples.modelworker.ModelWorkerApplication;
 import dev.agentry.samples.registry.ServiceRegistryApplication;
+import dev.agentry.samples.verify.VerifyShutdown;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 
@@ -38,9 +39,13 @@ public final class AgentSamples {
 			System.exit(Demo.run(Arrays.copyOfRange(args, 1, args.length)));
 			return;
 		}
+		if (args.length > 0 && "verify-shutdown".equals(args[0])) {
+			System.exit(VerifyShutdown.run(Arrays.copyOfRange(args, 1, args.length)));
+			return;
+		}
 		if (args.length == 0 || !AGENTS.containsKey(args[0])) {
 			System.err.println("Usage: java -jar agent-samples.jar <command> [--property=value ...]");
-			System.err.println("Commands: " + String.join(", ", AGENTS.keySet()) + ", demo");
+			System.err.println("Commands: " + String.join(", ", AGENTS.keySet()) + ", demo, verify-shutdown");
 			System.exit((args.length == 0 || "help".equals(args[0]) || "--help".equals(args[0])) ? 0 : 2);
 			return;
 		}

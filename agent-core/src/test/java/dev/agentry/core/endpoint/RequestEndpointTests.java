@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.agentry.core.test.RunningAgent;
-import dev.agentry.core.test.ZmqTestClient;
+import dev.agentry.test.ZmqTestClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

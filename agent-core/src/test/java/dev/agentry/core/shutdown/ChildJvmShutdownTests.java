@@ -6,10 +6,11 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.agentry.core.test.AgentProcess;
-import dev.agentry.core.test.FreePorts;
-import dev.agentry.core.test.ZmqTestClient;
 import dev.agentry.core.testapp.TestAgentApplication;
+import dev.agentry.test.AgentLauncher;
+import dev.agentry.test.AgentPorts;
+import dev.agentry.test.AgentProcess;
+import dev.agentry.test.ZmqTestClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.zeromq.ZMQ;
@@ -35,7 +36,7 @@ class ChildJvmShutdownTests {
 
 	@Test
 	void workerThatIgnoresItsStopIsAbandonedAndTheJvmStillExitsInsideTheBudget() throws Exception {
-		Ports ports = new Ports();
+		AgentPorts ports = AgentPorts.free();
 		try (AgentProcess agent = start(ports, Map.of("test-agent.stubborn-worker", "true"))) {
 			agent.sigterm();
 			assertThat(agent.awaitExit(EXIT_BOUND)).isEqualTo(143);
@@ -46,15 +47,15 @@ class ChildJvmShutdownTests {
 			assertThat(workers.get("component").asString()).isEqualTo("stubborn");
 			assertThat(workers.get("outcome").asString()).isEqualTo("timeout");
 			assertThat(agent.log()).contains("worker 'stubborn' did not end within 1000 ms; abandoned");
-			assertThat(ports.allFree()).isTrue();
+			assertThat(ports.busy()).isEmpty();
 		}
 	}
 
 	@Test
 	void peerThatNeverReadsCannotHangTheExit() throws Exception {
-		Ports ports = new Ports();
+		AgentPorts ports = AgentPorts.free();
 		try (AgentProcess agent = start(ports, Map.of());
-				ZmqTestClient deaf = ZmqTestClient.dealer("tcp://127.0.0.1:" + ports.endpoint)) {
+				ZmqTestClient deaf = ZmqTestClient.dealer("tcp://127.0.0.1:" + ports.endpoint())) {
 			deaf.socket().setSndHWM(0);
 			deaf.socket().setReceiveBufferSize(1024);
 			String pad = "x".repeat(2000);
@@ -70,22 +71,22 @@ class ChildJvmShutdownTests {
 
 	@Test
 	void sigintStopsTheAgentLikeSigterm() throws Exception {
-		Ports ports = new Ports();
+		AgentPorts ports = AgentPorts.free();
 		try (AgentProcess agent = start(ports, Map.of())) {
 			agent.sigint();
 			assertThat(agent.awaitExit(EXIT_BOUND)).isEqualTo(130);
 			JsonNode report = report();
 			assertThat(report.get("reason").asString()).isEqualTo("signal");
 			assertThat(report.get("outcome").asString()).isEqualTo("graceful");
-			assertThat(ports.allFree()).isTrue();
+			assertThat(ports.busy()).isEmpty();
 		}
 	}
 
 	@Test
 	void secondSigtermDuringTheDrainDoesNoHarm() throws Exception {
-		Ports ports = new Ports();
+		AgentPorts ports = AgentPorts.free();
 		try (AgentProcess agent = start(ports, Map.of("agent.shutdown.drain-timeout", "10s"));
-				ZmqTestClient client = ZmqTestClient.dealer("tcp://127.0.0.1:" + ports.endpoint, 20_000)) {
+				ZmqTestClient client = ZmqTestClient.dealer("tcp://127.0.0.1:" + ports.endpoint(), 20_000)) {
 			client.send("{\"action\":\"slow\",\"millis\":2500,\"id\":\"inflight\"}");
 			Thread.sleep(300);
 			agent.sigterm();
@@ -104,34 +105,33 @@ class ChildJvmShutdownTests {
 
 	@Test
 	void sigtermDuringStartUpEndsTheJvmCleanly() throws Exception {
-		Ports ports = new Ports();
-		try (AgentProcess agent = AgentProcess.startMain(TestAgentApplication.class, properties(ports, Map.of()),
-				ports.http, this.dir.resolve("agent.log"))) {
+		AgentPorts ports = AgentPorts.free();
+		try (AgentProcess agent = launcher(ports, Map.of()).start()) {
 			Thread.sleep(700);
 			agent.sigterm();
 			assertThat(agent.awaitExit(EXIT_BOUND)).isIn(143, 0, 1);
 			assertThat(agent.log()).doesNotContain("Exception in thread");
-			assertThat(ports.allFree()).isTrue();
+			assertThat(ports.busy()).isEmpty();
 		}
 	}
 
-	private AgentProcess start(Ports ports, Map<String, String> extra) {
-		return AgentProcess
-			.startMain(TestAgentApplication.class, properties(ports, extra), ports.http, this.dir.resolve("agent.log"))
-			.awaitReady(Duration.ofSeconds(60));
+	private AgentProcess start(AgentPorts ports, Map<String, String> extra) {
+		return launcher(ports, extra).start().awaitReady(Duration.ofSeconds(60));
 	}
 
-	private Map<String, String> properties(Ports ports, Map<String, String> extra) {
+	private AgentLauncher launcher(AgentPorts ports, Map<String, String> extra) {
 		Map<String, String> properties = new LinkedHashMap<>();
 		properties.put("spring.application.name", "test-agent");
-		properties.put("agent.endpoint.bind", "tcp://127.0.0.1:" + ports.endpoint);
-		properties.put("agent.health.bind", "tcp://127.0.0.1:" + ports.health);
 		properties.put("agent.shutdown.drain-timeout", "2s");
 		properties.put("agent.shutdown.worker-join-timeout", "1s");
 		properties.put("agent.zmq.linger", "1s");
 		properties.put("agent.shutdown.report-file", this.dir.resolve("report.json").toString());
 		properties.putAll(extra);
-		return properties;
+		return AgentLauncher.mainClass(TestAgentApplication.class)
+			.ports(ports)
+			.properties(properties)
+			.directory(this.dir)
+			.jvmOptions("-Xshare:auto", "-XX:TieredStopAtLevel=1");
 	}
 
 	private JsonNode report() throws Exception {
@@ -147,20 +147,6 @@ class ChildJvmShutdownTests {
 			}
 		}
 		throw new AssertionError("No step " + name + " in " + report);
-	}
-
-	private static final class Ports {
-
-		final int http = FreePorts.next();
-
-		final int endpoint = FreePorts.next();
-
-		final int health = FreePorts.next();
-
-		boolean allFree() {
-			return FreePorts.isFree(this.http) && FreePorts.isFree(this.endpoint) && FreePorts.isFree(this.health);
-		}
-
 	}
 
 }

@@ -17,7 +17,7 @@ import dev.agentry.core.AgentState;
 import dev.agentry.core.AgentStatus;
 import dev.agentry.core.autoconfigure.RequestEndpoints;
 import dev.agentry.core.test.RunningAgent;
-import dev.agentry.core.test.ZmqTestClient;
+import dev.agentry.test.ZmqTestClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;

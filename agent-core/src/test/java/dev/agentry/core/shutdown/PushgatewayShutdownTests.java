@@ -19,9 +19,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-import dev.agentry.core.test.AgentProcess;
-import dev.agentry.core.test.FreePorts;
-import dev.agentry.core.test.Tools;
+import dev.agentry.test.AgentLauncher;
+import dev.agentry.test.AgentProcess;
+import dev.agentry.test.FreePorts;
+import dev.agentry.test.Tools;
 import dev.agentry.core.testapp.TestAgentApplication;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -91,11 +92,8 @@ class PushgatewayShutdownTests {
 
 	@Test
 	void shutdownPushCarriesTheShutdownTimerAndEveryStep(@TempDir Path tmp) {
-		int httpPort = FreePorts.next();
 		Map<String, String> properties = new LinkedHashMap<>();
 		properties.put("spring.application.name", "test-agent");
-		properties.put("agent.endpoint.bind", "tcp://127.0.0.1:" + FreePorts.next());
-		properties.put("agent.health.bind", "tcp://127.0.0.1:" + FreePorts.next());
 		properties.put("agent.shutdown.report-file", tmp.resolve("last-shutdown.json").toString());
 		properties.put("agent.shutdown.delay", "0s");
 		properties.put("agent.shutdown.drain-timeout", "5s");
@@ -112,8 +110,10 @@ class PushgatewayShutdownTests {
 		Duration exitBound = Duration.ofSeconds(0 + 5 + 5 + 1 + 5);
 
 		String agentLog;
-		try (AgentProcess agent = AgentProcess.startMain(TestAgentApplication.class, properties, httpPort,
-				tmp.resolve("agent.log"))) {
+		try (AgentProcess agent = AgentLauncher.mainClass(TestAgentApplication.class)
+			.properties(properties)
+			.directory(tmp)
+			.start()) {
 			agent.awaitReady(Duration.ofSeconds(90));
 			agent.sigterm();
 			int exit = agent.awaitExit(exitBound);

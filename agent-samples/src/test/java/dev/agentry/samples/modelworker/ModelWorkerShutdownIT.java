@@ -5,14 +5,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import dev.agentry.core.test.AgentProcess;
-import dev.agentry.core.test.FreePorts;
-import dev.agentry.core.test.ZmqTestClient;
+import dev.agentry.test.AgentLauncher;
+import dev.agentry.test.AgentPorts;
+import dev.agentry.test.AgentProcess;
+import dev.agentry.test.FreePorts;
+import dev.agentry.test.ZmqTestClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -108,12 +109,12 @@ class ModelWorkerShutdownIT {
 	}
 
 	private AgentProcess start(int http, int endpoint, int health, Map<String, String> extra) {
-		Map<String, String> properties = new LinkedHashMap<>();
-		properties.put("agent.endpoint.bind", "tcp://127.0.0.1:" + endpoint);
-		properties.put("agent.health.bind", "tcp://127.0.0.1:" + health);
-		properties.put("agent.shutdown.report-file", this.dir.resolve("report.json").toString());
-		properties.putAll(extra);
-		return AgentProcess.startJar(JAR, List.of("model-worker"), properties, http, this.dir.resolve("worker-" + http + ".log"))
+		return AgentLauncher.jar(JAR, "model-worker")
+			.ports(new AgentPorts(http, endpoint, health))
+			.property("agent.shutdown.report-file", this.dir.resolve("report.json"))
+			.properties(extra)
+			.directory(this.dir)
+			.start()
 			.awaitReady(Duration.ofSeconds(60));
 	}
 

@@ -18,9 +18,9 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.agentry.core.test.FreePorts;
-import dev.agentry.core.test.Tools;
-import dev.agentry.core.test.ZmqTestClient;
+import dev.agentry.test.FreePorts;
+import dev.agentry.test.Tools;
+import dev.agentry.test.ZmqTestClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;

@@ -3,12 +3,13 @@ package dev.agentry.samples.system;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
-import dev.agentry.core.test.AgentProcess;
-import dev.agentry.core.test.FreePorts;
-import dev.agentry.core.test.ZmqTestClient;
+import dev.agentry.test.AgentLauncher;
+import dev.agentry.test.AgentPorts;
+import dev.agentry.test.AgentProcess;
+import dev.agentry.test.FreePorts;
+import dev.agentry.test.ZmqTestClient;
 import tools.jackson.databind.JsonNode;
 
 /** One sample agent of the packaged jar in a child JVM, on free loopback ports. */
@@ -57,9 +58,6 @@ final class SampleAgent implements AutoCloseable {
 		int health = FreePorts.next();
 		Path report = dir.resolve(command + "-" + endpoint + ".json");
 		Map<String, String> properties = new LinkedHashMap<>();
-		properties.put("agent.endpoint.bind", "tcp://127.0.0.1:" + endpoint);
-		properties.put("agent.health.bind", "tcp://127.0.0.1:" + health);
-		properties.put("agent.advertise-host", "127.0.0.1");
 		properties.put("agent.shutdown.report-file", report.toString());
 		properties.put("agent.shutdown.drain-timeout", "5s");
 		properties.put("agent.shutdown.worker-join-timeout", "2s");
@@ -69,8 +67,11 @@ final class SampleAgent implements AutoCloseable {
 			properties.put("agent.registry.endpoint", "tcp://127.0.0.1:" + registryPort);
 		}
 		properties.putAll(extra);
-		AgentProcess process = AgentProcess.startJar(JAR, List.of(command), properties, http,
-				dir.resolve(command + "-" + endpoint + ".log"));
+		AgentProcess process = AgentLauncher.jar(JAR, command)
+			.ports(new AgentPorts(http, endpoint, health))
+			.properties(properties)
+			.directory(dir)
+			.start();
 		return new SampleAgent(command, http, endpoint, health, report, process);
 	}
 

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import dev.agentry.core.test.ZmqTestClient;
+import dev.agentry.test.ZmqTestClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,7 +44,7 @@ class SampleSystemIT {
 	static void startSystem() throws Exception {
 		dir = Files.createTempDirectory("agentry-system");
 		registry = SampleAgent.start("service-registry", dir, null, Map.of()).awaitReady();
-		pubPort = dev.agentry.core.test.FreePorts.next();
+		pubPort = dev.agentry.test.FreePorts.next();
 		String interruptEndpoint = "tcp://127.0.0.1:" + pubPort;
 		worker = SampleAgent.start("model-worker", dir, registry.endpoint,
 				Map.of("model-worker.latency", "300ms", "model-worker.interrupt-endpoint", interruptEndpoint));
@@ -199,7 +199,7 @@ class SampleSystemIT {
 
 	@Test
 	void aRegistryThatIsDownBlocksNeitherStartNorStop() {
-		int nobody = dev.agentry.core.test.FreePorts.next();
+		int nobody = dev.agentry.test.FreePorts.next();
 		SampleAgent alone = SampleAgent.start("model-worker", dir, nobody,
 				Map.of("model-worker.interrupt-endpoint", "tcp://127.0.0.1:" + pubPort))
 			.awaitReady();

@@ -1,4 +1,4 @@
-package dev.agentry.core.test;
+package dev.agentry.test;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package dev.agentry.core.test;
+package dev.agentry.test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
