@@ -2,21 +2,22 @@ package dev.agentry.samples.demo;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.CodeSource;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.agentry.samples.SamplesJar;
+import dev.agentry.test.FreePorts;
+import dev.agentry.test.ShutdownReport;
+import org.springframework.boot.convert.DurationStyle;
 import org.zeromq.ZMQ;
 import tools.jackson.databind.JsonNode;
 
@@ -48,11 +49,11 @@ public final class Demo {
 	/** delay 1 s + drain 5 s + worker join 2 s + linger 1 s, plus room for a slow machine. */
 	private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(25);
 
-	private static final List<String> SHUTDOWN_BUDGET = List.of("--agent.shutdown.delay=1s",
-			"--agent.shutdown.drain-timeout=5s", "--agent.shutdown.worker-join-timeout=2s");
+	private static final Map<String, String> SHUTDOWN_BUDGET = Map.of("agent.shutdown.delay", "1s",
+			"agent.shutdown.drain-timeout", "5s", "agent.shutdown.worker-join-timeout", "2s");
 
-	private static final List<String> REGISTRATION = List.of("--agent.registry.heartbeat-interval=1s",
-			"--agent.registry.ttl=3s");
+	private static final Map<String, String> REGISTRATION = Map.of("agent.registry.heartbeat-interval", "1s",
+			"agent.registry.ttl", "3s");
 
 	private final PrintStream out;
 
@@ -62,11 +63,7 @@ public final class Demo {
 
 	private final Path jar;
 
-	private final String java;
-
 	private final Path dir;
-
-	private final Ports ports = new Ports();
 
 	private final long startedNanos = System.nanoTime();
 
@@ -97,12 +94,11 @@ public final class Demo {
 
 	private ChildAgent hub;
 
-	private Demo(PrintStream out, int clients, Duration duration, Path jar, String java, Path dir) {
+	private Demo(PrintStream out, int clients, Duration duration, Path jar, Path dir) {
 		this.out = out;
 		this.clients = clients;
 		this.duration = duration;
 		this.jar = jar;
-		this.java = java;
 		this.dir = dir;
 	}
 
@@ -148,7 +144,7 @@ public final class Demo {
 				return 2;
 			}
 		}
-		Optional<Path> jar = samplesJar();
+		Optional<Path> jar = SamplesJar.locate();
 		if (jar.isEmpty()) {
 			System.err.println("demo: cannot find agent-samples.jar; run it with java -jar agent-samples.jar demo,"
 					+ " or set -Dagentry.samples.jar=<path>");
@@ -162,7 +158,7 @@ public final class Demo {
 			System.err.println("demo: cannot create a temporary directory: " + ex);
 			return 1;
 		}
-		Demo demo = new Demo(out, clients, duration, jar.get(), javaBinary(), dir);
+		Demo demo = new Demo(out, clients, duration, jar.get(), dir);
 		Thread hook = new Thread(demo::killAll, "demo-cleanup");
 		Runtime.getRuntime().addShutdownHook(hook);
 		try {
@@ -226,10 +222,10 @@ public final class Demo {
 
 	private void startSystem() throws IOException, InterruptedException {
 		this.registry = agent(REGISTRY, REGISTRY);
-		start(this.registry, List.of());
+		start(this.registry, Map.of());
 		awaitReady(this.registry);
 
-		this.interruptPort = this.ports.next();
+		this.interruptPort = FreePorts.next();
 		List<ChildAgent> rest = new ArrayList<>();
 		rest.add(newWorker());
 		rest.add(newWorker());
@@ -241,8 +237,9 @@ public final class Demo {
 		rest.add(this.hub);
 		// Started together, so that their start-ups overlap; each one is reported when ready.
 		for (ChildAgent agent : rest) {
-			start(agent, agent.command.equals(INTERRUPTS) ? List.of("--streaming-interrupt-handler.publish-bind="
-					+ "tcp://127.0.0.1:" + this.interruptPort) : List.of());
+			start(agent, agent.command.equals(INTERRUPTS)
+					? Map.of("streaming-interrupt-handler.publish-bind", "tcp://127.0.0.1:" + this.interruptPort)
+					: Map.of());
 		}
 		for (ChildAgent agent : rest) {
 			awaitReady(agent);
@@ -259,21 +256,21 @@ public final class Demo {
 	}
 
 	private ChildAgent agent(String label, String command) {
-		return new ChildAgent(label, command, this.ports, this.dir);
+		return new ChildAgent(label, command, this.jar, this.dir);
 	}
 
-	private void start(ChildAgent agent, List<String> extra) throws IOException {
-		List<String> properties = new ArrayList<>(SHUTDOWN_BUDGET);
+	private void start(ChildAgent agent, Map<String, String> extra) {
+		Map<String, String> properties = new LinkedHashMap<>(SHUTDOWN_BUDGET);
 		if (agent != this.registry) {
-			properties.add("--agent.registry.endpoint=" + this.registry.endpoint());
+			properties.put("agent.registry.endpoint", this.registry.endpoint());
 		}
-		properties.addAll(REGISTRATION);
+		properties.putAll(REGISTRATION);
 		if (agent.command.equals(WORKER)) {
-			properties.add("--model-worker.latency=20ms");
-			properties.add("--model-worker.interrupt-endpoint=tcp://127.0.0.1:" + this.interruptPort);
+			properties.put("model-worker.latency", "20ms");
+			properties.put("model-worker.interrupt-endpoint", "tcp://127.0.0.1:" + this.interruptPort);
 		}
-		properties.addAll(extra);
-		agent.start(this.java, this.jar, properties);
+		properties.putAll(extra);
+		agent.start(properties);
 		this.started.add(agent);
 		this.running.add(agent);
 	}
@@ -285,7 +282,8 @@ public final class Demo {
 			agent.instance = health.path("instance").asString("?");
 		}
 		say("started %s (pid %d, http %d, endpoint %d, health %d) ready in %.1f s, instance %s", agent.label,
-				agent.pid(), agent.httpPort, agent.endpointPort, agent.healthPort, agent.readySeconds, agent.instance);
+				agent.pid(), agent.ports().http(), agent.ports().endpoint(), agent.ports().health(), agent.readySeconds,
+				agent.instance);
 	}
 
 	private JsonNode healthCheck(ChildAgent agent) {
@@ -308,7 +306,7 @@ public final class Demo {
 			Thread.sleep(200);
 		}
 		throw new IllegalStateException(agent.label + " (" + agent.instance + ") was not registered within "
-				+ REGISTERED_TIMEOUT.toSeconds() + " s; see " + agent.log + " and " + this.registry.log);
+				+ REGISTERED_TIMEOUT.toSeconds() + " s; see " + agent.log() + " and " + this.registry.log());
 	}
 
 	/** Whether the registry's {@code lookup} lists the agent, by instance id or by endpoint port. */
@@ -320,7 +318,7 @@ public final class Demo {
 		}
 		for (JsonNode instance : reply.get("instances")) {
 			if (agent.instance.equals(instance.path("instance").asString(""))
-					|| instance.path("endpoint").asString("").endsWith(":" + agent.endpointPort)) {
+					|| instance.path("endpoint").asString("").endsWith(":" + agent.ports().endpoint())) {
 				return true;
 			}
 		}
@@ -354,7 +352,7 @@ public final class Demo {
 		}
 		if (reply == null) {
 			throw new IllegalStateException(COORDINATOR + " did not serve an infer within "
-					+ REGISTERED_TIMEOUT.toSeconds() + " s; see " + this.coordinator.log);
+					+ REGISTERED_TIMEOUT.toSeconds() + " s; see " + this.coordinator.log());
 		}
 		say("%s serves (probe answered by %s)", COORDINATOR, reply.path("worker").asString("?"));
 		this.load = new LoadClients(this.context, this.coordinator.endpoint(), this.clients);
@@ -380,7 +378,7 @@ public final class Demo {
 	private void roll(ChildAgent old) throws IOException, InterruptedException {
 		ChildAgent replacement = newWorker();
 		say("rolling %s: starting %s", old.label, replacement.label);
-		start(replacement, List.of());
+		start(replacement, Map.of());
 		awaitReady(replacement);
 		awaitRegistered(replacement);
 		say("rolling %s: new instance %s ready and registered", old.label, replacement.label);
@@ -424,9 +422,9 @@ public final class Demo {
 	private String exitLine(ChildAgent agent) {
 		String exit = agent.killed ? "killed after " + EXIT_TIMEOUT.toSeconds() + " s without exiting"
 				: String.format(Locale.ROOT, "exited %s in %.2f s", agent.exitCode, agent.exitSeconds);
-		JsonNode report = agent.readReport();
-		return exit + ((report != null) ? String.format(Locale.ROOT, ", shutdown %s in %.3f s",
-				report.path("outcome").asString("?"), report.path("total_seconds").asDouble()) : ", no report");
+		ShutdownReport report = agent.readReport();
+		return exit + ((report != null) ? String.format(Locale.ROOT, ", shutdown %s in %.3f s", report.outcome(),
+				report.totalSeconds()) : ", no report");
 	}
 
 	private void hubStatus() {
@@ -473,16 +471,14 @@ public final class Demo {
 		say("shutdowns (SIGTERM to exit; the agent's report):");
 		for (ChildAgent agent : this.stopped) {
 			say("  %-28s pid %-7d %s", agent.label, agent.pid(), exitLine(agent));
-			JsonNode report = agent.readReport();
+			ShutdownReport report = agent.readReport();
 			if (report != null) {
-				for (JsonNode step : report.path("steps")) {
-					StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "      %-10s %-36s %7.3f s  %s",
-							step.path("step").asString("?"), step.path("component").asString(""),
-							step.path("seconds").asDouble(), step.path("outcome").asString("?")));
-					for (String count : List.of("drained", "forced", "rejected")) {
-						if (step.has(count) && !step.get(count).isNull()) {
-							line.append(", ").append(count).append(' ').append(step.get(count).asString());
-						}
+				for (ShutdownReport.Step step : report.steps()) {
+					String line = String.format(Locale.ROOT, "      %-10s %-36s %7.3f s  %s", step.step(),
+							step.component(), step.seconds(), step.outcome());
+					if (step.step().equals("endpoints")) {
+						line += String.format(Locale.ROOT, ", drained %d, forced %d, rejected %d", step.drained(),
+								step.forced(), step.rejected());
 					}
 					say("%s", line);
 				}
@@ -551,80 +547,9 @@ public final class Demo {
 		}
 	}
 
+	/** {@code 20s}, {@code 1500ms}, {@code 1m}; a bare number is seconds. */
 	static Duration parseDuration(String text) {
-		String value = text.trim().toLowerCase(Locale.ROOT);
-		if (value.endsWith("ms")) {
-			return Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)));
-		}
-		if (value.endsWith("s")) {
-			return Duration.ofMillis(Math.round(Double.parseDouble(value.substring(0, value.length() - 1)) * 1000));
-		}
-		if (value.endsWith("m")) {
-			return Duration.ofMillis(Math.round(Double.parseDouble(value.substring(0, value.length() - 1)) * 60_000));
-		}
-		return Duration.ofMillis(Math.round(Double.parseDouble(value) * 1000));
-	}
-
-	/** The samples jar that holds this class, or {@code agentry.samples.jar}. */
-	static Optional<Path> samplesJar() {
-		CodeSource source = Demo.class.getProtectionDomain().getCodeSource();
-		if (source != null && source.getLocation() != null) {
-			Optional<Path> jar = jarOf(source.getLocation().toString());
-			if (jar.isPresent()) {
-				return jar;
-			}
-		}
-		String property = System.getProperty("agentry.samples.jar");
-		if (property != null && Files.isRegularFile(Path.of(property))) {
-			return Optional.of(Path.of(property).toAbsolutePath());
-		}
-		return Optional.empty();
-	}
-
-	/**
-	 * The outer jar of a code source: {@code jar:nested:/path/x.jar/!BOOT-INF/classes/!/}
-	 * (Spring Boot's fat jar), {@code jar:file:/path/x.jar!/...}, or {@code file:/path/x.jar};
-	 * empty for a class directory.
-	 */
-	static Optional<Path> jarOf(String url) {
-		String path;
-		if (url.startsWith("jar:nested:")) {
-			path = url.substring("jar:nested:".length());
-			int nested = path.indexOf("/!");
-			path = (nested >= 0) ? path.substring(0, nested) : path;
-			path = URLDecoder.decode(path.replace("+", "%2B"), StandardCharsets.UTF_8);
-		}
-		else if (url.startsWith("jar:file:")) {
-			int bang = url.indexOf("!/");
-			try {
-				path = Path.of(new URI(url.substring(4, (bang >= 0) ? bang : url.length()))).toString();
-			}
-			catch (URISyntaxException | IllegalArgumentException ex) {
-				return Optional.empty();
-			}
-		}
-		else if (url.startsWith("file:")) {
-			try {
-				path = Path.of(new URI(url)).toString();
-			}
-			catch (URISyntaxException | IllegalArgumentException ex) {
-				return Optional.empty();
-			}
-		}
-		else {
-			return Optional.empty();
-		}
-		Path jar = Path.of(path);
-		return (Files.isRegularFile(jar) && path.endsWith(".jar")) ? Optional.of(jar.toAbsolutePath())
-				: Optional.empty();
-	}
-
-	private static String javaBinary() {
-		Optional<String> command = ProcessHandle.current().info().command();
-		if (command.isPresent() && Files.isExecutable(Path.of(command.get()))) {
-			return command.get();
-		}
-		return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+		return DurationStyle.detectAndParse(text.trim(), ChronoUnit.SECONDS);
 	}
 
 }

@@ -1,33 +1,13 @@
 package dev.agentry.samples.demo;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The demo's own parsing: where the samples jar is, and its options. */
+/** The demo's own options. */
 class DemoTests {
-
-	@TempDir
-	Path dir;
-
-	@Test
-	void findsTheOuterJarOfASpringBootNestedLocation() throws Exception {
-		Path jar = Files.createFile(this.dir.resolve("agent-samples.jar"));
-		assertThat(Demo.jarOf("jar:nested:" + jar + "/!BOOT-INF/classes/!/")).contains(jar.toAbsolutePath());
-	}
-
-	@Test
-	void findsAPlainJarAndIgnoresAClassDirectory() throws Exception {
-		Path jar = Files.createFile(this.dir.resolve("agent-samples.jar"));
-		assertThat(Demo.jarOf(jar.toUri().toString())).contains(jar.toAbsolutePath());
-		assertThat(Demo.jarOf("jar:" + jar.toUri() + "!/BOOT-INF/classes/")).contains(jar.toAbsolutePath());
-		assertThat(Demo.jarOf(this.dir.toUri().toString())).isEmpty();
-	}
 
 	@Test
 	void parsesDurations() {

@@ -1,0 +1,31 @@
+package dev.agentry.samples;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Where the samples jar is, from the code source of its classes. */
+class SamplesJarTests {
+
+	@TempDir
+	Path dir;
+
+	@Test
+	void findsTheOuterJarOfASpringBootNestedLocation() throws Exception {
+		Path jar = Files.createFile(this.dir.resolve("agent-samples.jar"));
+		assertThat(SamplesJar.jarOf("jar:nested:" + jar + "/!BOOT-INF/classes/!/")).contains(jar.toAbsolutePath());
+	}
+
+	@Test
+	void findsAPlainJarAndIgnoresAClassDirectory() throws Exception {
+		Path jar = Files.createFile(this.dir.resolve("agent-samples.jar"));
+		assertThat(SamplesJar.jarOf(jar.toUri().toString())).contains(jar.toAbsolutePath());
+		assertThat(SamplesJar.jarOf("jar:" + jar.toUri() + "!/BOOT-INF/classes/")).contains(jar.toAbsolutePath());
+		assertThat(SamplesJar.jarOf(this.dir.toUri().toString())).isEmpty();
+	}
+
+}
