@@ -45,6 +45,8 @@ public final class AgentLauncher {
 
 	private AgentPorts ports;
 
+	private Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+
 	private AgentLauncher(List<String> launch, String name) {
 		this.launch = List.copyOf(launch);
 		this.name = name;
@@ -96,6 +98,12 @@ public final class AgentLauncher {
 	/** Where logs and shutdown reports go (default: a new temporary directory). */
 	public AgentLauncher directory(Path directory) {
 		this.directory = directory;
+		return this;
+	}
+
+	/** Another JVM than the test's own, e.g. a newer JDK's {@code bin/java}. */
+	public AgentLauncher java(Path java) {
+		this.java = java;
 		return this;
 	}
 
@@ -154,7 +162,7 @@ public final class AgentLauncher {
 			all.put("agent.shutdown.report-file", report.toString());
 			all.putAll(this.properties);
 			List<String> command = new ArrayList<>();
-			command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+			command.add(this.java.toString());
 			command.addAll(this.jvmOptions);
 			command.addAll(this.launch);
 			all.forEach((key, value) -> command.add("--" + key + "=" + value));

@@ -97,7 +97,8 @@ public final class AgentProcess implements AutoCloseable {
 				this.readyAfter = Duration.ofNanos(System.nanoTime() - this.startedNanos);
 				return this;
 			}
-			sleep(100);
+			// Fine enough for readyAfter() to serve as a start-up time.
+			sleep(20);
 		}
 		throw new IllegalStateException(
 				this.name + " was not ready within " + timeout + "; log " + this.log + ":\n" + log());

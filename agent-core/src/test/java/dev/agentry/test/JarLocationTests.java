@@ -1,4 +1,4 @@
-package dev.agentry.samples;
+package dev.agentry.test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,8 +8,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Where the samples jar is, from the code source of its classes. */
-class SamplesJarTests {
+/** Where a jar is, from the code source of its classes. */
+class JarLocationTests {
 
 	@TempDir
 	Path dir;
@@ -17,15 +17,15 @@ class SamplesJarTests {
 	@Test
 	void findsTheOuterJarOfASpringBootNestedLocation() throws Exception {
 		Path jar = Files.createFile(this.dir.resolve("agent-samples.jar"));
-		assertThat(SamplesJar.jarOf("jar:nested:" + jar + "/!BOOT-INF/classes/!/")).contains(jar.toAbsolutePath());
+		assertThat(JarLocation.jarOf("jar:nested:" + jar + "/!BOOT-INF/classes/!/")).contains(jar.toAbsolutePath());
 	}
 
 	@Test
 	void findsAPlainJarAndIgnoresAClassDirectory() throws Exception {
 		Path jar = Files.createFile(this.dir.resolve("agent-samples.jar"));
-		assertThat(SamplesJar.jarOf(jar.toUri().toString())).contains(jar.toAbsolutePath());
-		assertThat(SamplesJar.jarOf("jar:" + jar.toUri() + "!/BOOT-INF/classes/")).contains(jar.toAbsolutePath());
-		assertThat(SamplesJar.jarOf(this.dir.toUri().toString())).isEmpty();
+		assertThat(JarLocation.jarOf(jar.toUri().toString())).contains(jar.toAbsolutePath());
+		assertThat(JarLocation.jarOf("jar:" + jar.toUri() + "!/BOOT-INF/classes/")).contains(jar.toAbsolutePath());
+		assertThat(JarLocation.jarOf(this.dir.toUri().toString())).isEmpty();
 	}
 
 }

@@ -1,0 +1,111 @@
+package dev.agentry.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.agentry.test.ZmqTestClient;
+import org.zeromq.ZMQ;
+
+/**
+ * The client side of the endpoint benchmarks, identical for the agent and for raw JeroMQ:
+ * the same request bytes, the same sockets, the same pattern.
+ */
+final class EndpointLoad {
+
+	/** The request: an {@code echo} padded to {@value #MESSAGE_BYTES} bytes in all. */
+	static final int MESSAGE_BYTES = 100;
+
+	private static final byte[] EMPTY = new byte[0];
+
+	private EndpointLoad() {
+	}
+
+	/** The endpoint benchmarks' request, the same bytes for the agent and for raw JeroMQ. */
+	static byte[] echo(String id) {
+		String head = "{\"action\":\"echo\",\"id\":\"" + id + "\",\"pad\":\"";
+		String tail = "\"}";
+		int pad = Math.max(0, MESSAGE_BYTES - head.length() - tail.length());
+		return (head + "x".repeat(pad) + tail).getBytes(StandardCharsets.UTF_8);
+	}
+
+	/**
+	 * Replies per second: {@code clients} DEALER connections, each on its own thread with
+	 * {@code window} requests in flight, counted over {@code measure} after {@code warmUp}.
+	 */
+	static double throughput(String endpoint, byte[] request, int clients, int window, Duration warmUp,
+			Duration measure) throws InterruptedException {
+		AtomicLong replies = new AtomicLong();
+		CountDownLatch ready = new CountDownLatch(clients);
+		long start = System.nanoTime() + warmUp.toNanos();
+		long end = start + measure.toNanos();
+		List<Thread> threads = new ArrayList<>();
+		for (int i = 0; i < clients; i++) {
+			Thread thread = new Thread(() -> {
+				try (ZmqTestClient connection = ZmqTestClient.dealer(endpoint, 5_000)) {
+					ready.countDown();
+					drive(connection.socket(), request, window, start, end, replies);
+				}
+			}, "bench-client-" + i);
+			thread.start();
+			threads.add(thread);
+		}
+		ready.await();
+		for (Thread thread : threads) {
+			thread.join();
+		}
+		return replies.get() / (measure.toNanos() / 1e9);
+	}
+
+	private static void drive(ZMQ.Socket socket, byte[] request, int window, long start, long end, AtomicLong replies) {
+		for (int i = 0; i < window; i++) {
+			send(socket, request);
+		}
+		long counted = 0;
+		while (true) {
+			if (socket.recv(0) == null) {
+				throw new IllegalStateException("no reply within 5 s");
+			}
+			socket.recv(0);
+			long now = System.nanoTime();
+			if (now - end >= 0) {
+				break;
+			}
+			if (now - start >= 0) {
+				counted++;
+			}
+			send(socket, request);
+		}
+		replies.addAndGet(counted);
+	}
+
+	private static void send(ZMQ.Socket socket, byte[] request) {
+		socket.send(EMPTY, ZMQ.SNDMORE);
+		socket.send(request, 0);
+	}
+
+	/** Round-trip times of {@code count} sequential REQ/REP requests, sorted, in nanoseconds. */
+	static long[] latencies(String endpoint, byte[] request, int warmUp, int count) {
+		try (ZmqTestClient client = ZmqTestClient.req(endpoint)) {
+			ZMQ.Socket socket = client.socket();
+			long[] nanos = new long[count];
+			for (int i = -warmUp; i < count; i++) {
+				long sent = System.nanoTime();
+				socket.send(request, 0);
+				if (socket.recv(0) == null) {
+					throw new IllegalStateException("no reply within the timeout");
+				}
+				if (i >= 0) {
+					nanos[i] = System.nanoTime() - sent;
+				}
+			}
+			Arrays.sort(nanos);
+			return nanos;
+		}
+	}
+
+}

@@ -1,0 +1,93 @@
+package dev.agentry.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+import dev.agentry.test.AgentProcess;
+
+/**
+ * An agent-core endpoint with a trivial JSON handler against a raw JeroMQ ROUTER echo: the
+ * same 100-byte requests from the same clients, measured in alternation in every round.
+ */
+final class EndpointSuite {
+
+	static final int WINDOW = 100;
+
+	private static final Duration WARM_UP = Duration.ofSeconds(1);
+
+	private final Servers servers;
+
+	private final BenchOptions options;
+
+	private final Consumer<String> progress;
+
+	EndpointSuite(Servers servers, BenchOptions options, Consumer<String> progress) {
+		this.servers = servers;
+		this.options = options;
+		this.progress = progress;
+	}
+
+	List<Comparison> run() throws InterruptedException {
+		Figures agent = new Figures();
+		Figures raw = new Figures();
+		try (AgentProcess agentProcess = this.servers.agent().start(); Servers.RawServer rawServer = this.servers.raw()) {
+			agentProcess.awaitReady(Servers.READY_TIMEOUT);
+			// Untimed: both JVMs compile their hot paths before anything counts.
+			this.progress.accept("endpoint warm-up");
+			warmUp(agentProcess.endpoint());
+			warmUp(rawServer.endpoint());
+			for (int round = 1; round <= this.options.rounds(); round++) {
+				this.progress.accept("endpoint round " + round + "/" + this.options.rounds());
+				measure(agentProcess.endpoint(), agent);
+				measure(rawServer.endpoint(), raw);
+			}
+		}
+		String base = "raw JeroMQ ROUTER echo";
+		return List.of(
+				new Comparison("endpoint throughput, 1 client x " + WINDOW + " in flight", "replies/s",
+						Samples.of(agent.oneClient), Samples.of(raw.oneClient), base, 0.5, true),
+				new Comparison("endpoint throughput, 4 clients x " + WINDOW + " in flight", "replies/s",
+						Samples.of(agent.fourClients), Samples.of(raw.fourClients), base, 0.5, true),
+				new Comparison("REQ/REP round trip p50", "µs", Samples.of(agent.p50), Samples.of(raw.p50), base, 1.3,
+						false),
+				new Comparison("REQ/REP round trip p99", "µs", Samples.of(agent.p99), Samples.of(raw.p99), base, null,
+						false),
+				new Comparison("REQ/REP round trip p99.9", "µs", Samples.of(agent.p999), Samples.of(raw.p999), base,
+						null, false));
+	}
+
+	private static void warmUp(String endpoint) throws InterruptedException {
+		byte[] request = EndpointLoad.echo("warm-up");
+		EndpointLoad.throughput(endpoint, request, 4, WINDOW, Duration.ZERO, Duration.ofSeconds(3));
+		EndpointLoad.latencies(endpoint, request, 0, 5000);
+	}
+
+	private void measure(String endpoint, Figures figures) throws InterruptedException {
+		byte[] request = EndpointLoad.echo("bench");
+		figures.oneClient.add(EndpointLoad.throughput(endpoint, request, 1, WINDOW, WARM_UP, this.options.measure()));
+		figures.fourClients.add(EndpointLoad.throughput(endpoint, request, 4, WINDOW, WARM_UP, this.options.measure()));
+		long[] nanos = EndpointLoad.latencies(endpoint, request, Math.min(2000, this.options.latencyRequests()),
+				this.options.latencyRequests());
+		figures.p50.add(Samples.percentile(nanos, 0.50) / 1000);
+		figures.p99.add(Samples.percentile(nanos, 0.99) / 1000);
+		figures.p999.add(Samples.percentile(nanos, 0.999) / 1000);
+	}
+
+	/** One side's measurements, a value per round each. */
+	private static final class Figures {
+
+		final List<Double> oneClient = new ArrayList<>();
+
+		final List<Double> fourClients = new ArrayList<>();
+
+		final List<Double> p50 = new ArrayList<>();
+
+		final List<Double> p99 = new ArrayList<>();
+
+		final List<Double> p999 = new ArrayList<>();
+
+	}
+
+}
