@@ -27,7 +27,6 @@ import io.fabric8.kubernetes.api.model.apps.RollingUpdateDeployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.openshift.api.model.monitoring.v1.Endpoint;
 import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -60,28 +59,34 @@ class HelmChartTests {
 	@TempDir
 	static Path helmHome;
 
-	private static Helm helm;
-
 	private static final Map<ValuesSet, RenderedChart> renderings = new EnumMap<>(ValuesSet.class);
 
-	@BeforeAll
-	static void render() throws Exception {
-		helm = Helm.require(helmHome);
-		for (ValuesSet values : ValuesSet.values()) {
-			renderings.put(values, RenderedChart.parse(helm.template(values.files()).outIfSucceeded()));
+	/** helm, or each test skipped (failed under agentry.require-tools) saying that it is missing. */
+	private static Helm helm() {
+		return Helm.require(helmHome);
+	}
+
+	/** The chart rendered with these values and parsed strictly, once per values set. */
+	private static RenderedChart rendering(ValuesSet values) throws Exception {
+		Helm helm = helm();
+		RenderedChart chart = renderings.get(values);
+		if (chart == null) {
+			chart = RenderedChart.parse(helm.template(values.files()).outIfSucceeded());
+			renderings.put(values, chart);
 		}
+		return chart;
 	}
 
 	@ParameterizedTest
 	@EnumSource(ValuesSet.class)
 	void lintPassesStrict(ValuesSet values) throws Exception {
-		assertThat(helm.lint(values.files()).outIfSucceeded()).contains("0 chart(s) failed");
+		assertThat(helm().lint(values.files()).outIfSucceeded()).contains("0 chart(s) failed");
 	}
 
 	@ParameterizedTest
 	@EnumSource(ValuesSet.class)
-	void rendersADeploymentAndAServiceForEachEnabledAgentAndNoOtherKinds(ValuesSet values) {
-		RenderedChart chart = renderings.get(values);
+	void rendersADeploymentAndAServiceForEachEnabledAgentAndNoOtherKinds(ValuesSet values) throws Exception {
+		RenderedChart chart = rendering(values);
 		assertThat(chart.resources()).extracting(HasMetadata::getKind)
 			.isSubsetOf("Deployment", "Service", "PodDisruptionBudget", "ServiceMonitor");
 		assertThat(chart.deployments()).extracting(RenderedChart::agent)
@@ -91,8 +96,8 @@ class HelmChartTests {
 
 	@ParameterizedTest
 	@EnumSource(ValuesSet.class)
-	void rollingUpdatesStartANewPodBeforeStoppingAnOldOne(ValuesSet values) {
-		for (Deployment deployment : renderings.get(values).deployments()) {
+	void rollingUpdatesStartANewPodBeforeStoppingAnOldOne(ValuesSet values) throws Exception {
+		for (Deployment deployment : rendering(values).deployments()) {
 			assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("RollingUpdate");
 			RollingUpdateDeployment rollingUpdate = deployment.getSpec().getStrategy().getRollingUpdate();
 			assertThat(rollingUpdate.getMaxUnavailable().getIntVal()).as(deployment.getMetadata().getName())
@@ -103,8 +108,8 @@ class HelmChartTests {
 
 	@ParameterizedTest
 	@EnumSource(ValuesSet.class)
-	void gracePeriodCoversTheShutdownBudgetThatTheAgentComputesFromItsEnvironment(ValuesSet values) {
-		for (Deployment deployment : renderings.get(values).deployments()) {
+	void gracePeriodCoversTheShutdownBudgetThatTheAgentComputesFromItsEnvironment(ValuesSet values) throws Exception {
+		for (Deployment deployment : rendering(values).deployments()) {
 			PodSpec pod = deployment.getSpec().getTemplate().getSpec();
 			Duration gracePeriod = Duration.ofSeconds(pod.getTerminationGracePeriodSeconds());
 			ShutdownBudget budget = new ContainerEnvironment(container(deployment)).shutdownBudget();
@@ -121,8 +126,8 @@ class HelmChartTests {
 	}
 
 	@Test
-	void defaultGracePeriodIsTheDefaultBudgetPlusTheExitMargin() {
-		for (Deployment deployment : renderings.get(ValuesSet.DEFAULT).deployments()) {
+	void defaultGracePeriodIsTheDefaultBudgetPlusTheExitMargin() throws Exception {
+		for (Deployment deployment : rendering(ValuesSet.DEFAULT).deployments()) {
 			ShutdownBudget budget = new ContainerEnvironment(container(deployment)).shutdownBudget();
 			// delay 5s + drain-timeout 20s + worker-join-timeout 10s + linger 1s, then 5s to exit.
 			assertThat(budget.worstCase()).isEqualTo(Duration.ofSeconds(36));
@@ -132,8 +137,8 @@ class HelmChartTests {
 	}
 
 	@Test
-	void productionValuesOverrideOneAgentsShutdownAndEnvironment() {
-		Deployment worker = renderings.get(ValuesSet.PRODUCTION).deployment(MODEL_WORKER);
+	void productionValuesOverrideOneAgentsShutdownAndEnvironment() throws Exception {
+		Deployment worker = rendering(ValuesSet.PRODUCTION).deployment(MODEL_WORKER);
 		ContainerEnvironment environment = new ContainerEnvironment(container(worker));
 		assertThat(environment.agent().shutdown().drainTimeout()).isEqualTo(Duration.ofSeconds(120));
 		assertThat(environment.agent().shutdown().delay()).isEqualTo(Duration.ofSeconds(10));
@@ -145,8 +150,8 @@ class HelmChartTests {
 
 	@ParameterizedTest
 	@EnumSource(ValuesSet.class)
-	void probesAskActuatorsHealthGroupsOnThePortTheAgentServesHttpOn(ValuesSet values) {
-		for (Deployment deployment : renderings.get(values).deployments()) {
+	void probesAskActuatorsHealthGroupsOnThePortTheAgentServesHttpOn(ValuesSet values) throws Exception {
+		for (Deployment deployment : rendering(values).deployments()) {
 			Container container = container(deployment);
 			int serverPort = new ContainerEnvironment(container).bind("server.port", Integer.class);
 			assertThat(containerPort(container, "http")).isEqualTo(serverPort).isEqualTo(8080);
@@ -164,8 +169,8 @@ class HelmChartTests {
 
 	@ParameterizedTest
 	@EnumSource(ValuesSet.class)
-	void containerPortsAreThePortsTheAgentBinds(ValuesSet values) {
-		for (Deployment deployment : renderings.get(values).deployments()) {
+	void containerPortsAreThePortsTheAgentBinds(ValuesSet values) throws Exception {
+		for (Deployment deployment : rendering(values).deployments()) {
 			Container container = container(deployment);
 			AgentProperties agent = new ContainerEnvironment(container).agent();
 			assertThat(containerPort(container, "zmq")).isEqualTo(ZmqAddress.parse(agent.endpoint().bind()).port())
@@ -174,7 +179,7 @@ class HelmChartTests {
 				.isEqualTo(ZmqAddress.parse(agent.health().bind()).port())
 				.isEqualTo(5556);
 		}
-		Container handler = container(renderings.get(values).deployment(INTERRUPT_HANDLER));
+		Container handler = container(rendering(values).deployment(INTERRUPT_HANDLER));
 		String publishBind = new ContainerEnvironment(handler)
 			.bind("streaming-interrupt-handler", InterruptHandlerProperties.class)
 			.publishBind();
@@ -183,8 +188,8 @@ class HelmChartTests {
 
 	@ParameterizedTest
 	@EnumSource(ValuesSet.class)
-	void theImagesEntrypointRunsWithTheAgentAsFirstArgument(ValuesSet values) {
-		for (Deployment deployment : renderings.get(values).deployments()) {
+	void theImagesEntrypointRunsWithTheAgentAsFirstArgument(ValuesSet values) throws Exception {
+		for (Deployment deployment : rendering(values).deployments()) {
 			Container container = container(deployment);
 			// No command: the image's exec-form ENTRYPOINT keeps the JVM as PID 1.
 			assertThat(container.getCommand()).isEmpty();
@@ -194,8 +199,8 @@ class HelmChartTests {
 
 	@ParameterizedTest
 	@EnumSource(ValuesSet.class)
-	void agentsRunAsNonRootOnAReadOnlyRootFilesystemWithAWritableTmp(ValuesSet values) {
-		for (Deployment deployment : renderings.get(values).deployments()) {
+	void agentsRunAsNonRootOnAReadOnlyRootFilesystemWithAWritableTmp(ValuesSet values) throws Exception {
+		for (Deployment deployment : rendering(values).deployments()) {
 			PodSpec pod = deployment.getSpec().getTemplate().getSpec();
 			PodSecurityContext podSecurity = pod.getSecurityContext();
 			assertThat(podSecurity.getRunAsNonRoot()).isTrue();
@@ -222,8 +227,8 @@ class HelmChartTests {
 
 	@ParameterizedTest
 	@EnumSource(ValuesSet.class)
-	void theShutdownReportBecomesTheTerminationMessage(ValuesSet values) {
-		for (Deployment deployment : renderings.get(values).deployments()) {
+	void theShutdownReportBecomesTheTerminationMessage(ValuesSet values) throws Exception {
+		for (Deployment deployment : rendering(values).deployments()) {
 			assertThat(container(deployment).getTerminationMessagePolicy()).isEqualTo("FallbackToLogsOnError");
 			assertThat(container(deployment).getTerminationMessagePath()).isEqualTo("/dev/termination-log");
 		}
@@ -231,8 +236,8 @@ class HelmChartTests {
 
 	@ParameterizedTest
 	@EnumSource(ValuesSet.class)
-	void agentsAdvertiseTheirPodAndRegisterThroughTheRegistrysService(ValuesSet values) {
-		RenderedChart chart = renderings.get(values);
+	void agentsAdvertiseTheirPodAndRegisterThroughTheRegistrysService(ValuesSet values) throws Exception {
+		RenderedChart chart = rendering(values);
 		for (Deployment deployment : chart.deployments()) {
 			AgentProperties agent = new ContainerEnvironment(container(deployment)).agent();
 			assertThat(agent.advertiseHost()).isEqualTo(ContainerEnvironment.POD_IP);
@@ -247,8 +252,8 @@ class HelmChartTests {
 
 	@ParameterizedTest
 	@EnumSource(ValuesSet.class)
-	void workersSubscribeToTheInterruptHandlersService(ValuesSet values) {
-		RenderedChart chart = renderings.get(values);
+	void workersSubscribeToTheInterruptHandlersService(ValuesSet values) throws Exception {
+		RenderedChart chart = rendering(values);
 		ModelWorkerProperties worker = new ContainerEnvironment(container(chart.deployment(MODEL_WORKER)))
 			.bind("model-worker", ModelWorkerProperties.class);
 		assertRoutesTo(chart, ZmqAddress.parse(worker.interruptEndpoint()), INTERRUPT_HANDLER, "zmq-pub");
@@ -271,8 +276,8 @@ class HelmChartTests {
 
 	@ParameterizedTest
 	@EnumSource(ValuesSet.class)
-	void eachServiceRoutesHttpZmqAndHealthToItsOwnAgent(ValuesSet values) {
-		RenderedChart chart = renderings.get(values);
+	void eachServiceRoutesHttpZmqAndHealthToItsOwnAgent(ValuesSet values) throws Exception {
+		RenderedChart chart = rendering(values);
 		for (Service service : chart.all(Service.class)) {
 			List<Deployment> selected = chart.selectedBy(service.getSpec().getSelector());
 			assertThat(selected).as(service.getMetadata().getName()).hasSize(1);
@@ -287,8 +292,8 @@ class HelmChartTests {
 
 	@ParameterizedTest
 	@EnumSource(ValuesSet.class)
-	void disruptionBudgetsCoverExactlyTheAgentsWithMoreThanOneReplica(ValuesSet values) {
-		RenderedChart chart = renderings.get(values);
+	void disruptionBudgetsCoverExactlyTheAgentsWithMoreThanOneReplica(ValuesSet values) throws Exception {
+		RenderedChart chart = rendering(values);
 		Set<String> replicated = chart.deployments()
 			.stream()
 			.filter((deployment) -> deployment.getSpec().getReplicas() > 1)
@@ -306,9 +311,9 @@ class HelmChartTests {
 	}
 
 	@Test
-	void serviceMonitorsOnlyWhenEnabled() {
-		assertThat(renderings.get(ValuesSet.DEFAULT).all(ServiceMonitor.class)).isEmpty();
-		RenderedChart production = renderings.get(ValuesSet.PRODUCTION);
+	void serviceMonitorsOnlyWhenEnabled() throws Exception {
+		assertThat(rendering(ValuesSet.DEFAULT).all(ServiceMonitor.class)).isEmpty();
+		RenderedChart production = rendering(ValuesSet.PRODUCTION);
 		List<ServiceMonitor> monitors = production.all(ServiceMonitor.class);
 		assertThat(monitors).hasSameSizeAs(ValuesSet.PRODUCTION.agents());
 		for (ServiceMonitor monitor : monitors) {
@@ -325,8 +330,8 @@ class HelmChartTests {
 
 	@ParameterizedTest
 	@EnumSource(ValuesSet.class)
-	void podsCarryPrometheusScrapeAnnotations(ValuesSet values) {
-		for (Deployment deployment : renderings.get(values).deployments()) {
+	void podsCarryPrometheusScrapeAnnotations(ValuesSet values) throws Exception {
+		for (Deployment deployment : rendering(values).deployments()) {
 			assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations())
 				.containsEntry("prometheus.io/scrape", "true")
 				.containsEntry("prometheus.io/path", "/actuator/prometheus")
@@ -335,15 +340,15 @@ class HelmChartTests {
 	}
 
 	@Test
-	void pushgatewayIsOffByDefault() {
-		for (Deployment deployment : renderings.get(ValuesSet.DEFAULT).deployments()) {
+	void pushgatewayIsOffByDefault() throws Exception {
+		for (Deployment deployment : rendering(ValuesSet.DEFAULT).deployments()) {
 			assertThat(pushgateway(deployment).isEnabled()).isFalse();
 		}
 	}
 
 	@Test
-	void pushgatewayReceivesEachPodsMetricsInItsOwnGroupAtShutdown() {
-		for (Deployment deployment : renderings.get(ValuesSet.PRODUCTION).deployments()) {
+	void pushgatewayReceivesEachPodsMetricsInItsOwnGroupAtShutdown() throws Exception {
+		for (Deployment deployment : rendering(ValuesSet.PRODUCTION).deployments()) {
 			PrometheusProperties.Pushgateway pushgateway = pushgateway(deployment);
 			assertThat(pushgateway.isEnabled()).isTrue();
 			assertThat(pushgateway.getAddress()).isEqualTo("prometheus-pushgateway.monitoring:9091");
