@@ -137,6 +137,21 @@ class HelmChartTests {
 	}
 
 	@Test
+	void gracePeriodRoundsABudgetInMillisecondsUp() throws Exception {
+		RenderedChart chart = RenderedChart.parse(helm().template(List.of(), "shutdown.delay=500ms",
+				"shutdown.zmqLinger=250ms", "shutdown.workerJoinTimeout=1m")
+			.outIfSucceeded());
+		for (Deployment deployment : chart.deployments()) {
+			ShutdownBudget budget = new ContainerEnvironment(container(deployment)).shutdownBudget();
+			// 0.5 s + 20 s + 60 s + 0.25 s, then 5 s to exit: 85.75 s, rounded up.
+			assertThat(budget.worstCase()).isEqualTo(Duration.ofMillis(80_750));
+			assertThat(deployment.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds())
+				.isEqualTo(86);
+			assertThat(budget.gracePeriod()).isEqualTo(Duration.ofSeconds(86));
+		}
+	}
+
+	@Test
 	void productionValuesOverrideOneAgentsShutdownAndEnvironment() throws Exception {
 		Deployment worker = rendering(ValuesSet.PRODUCTION).deployment(MODEL_WORKER);
 		ContainerEnvironment environment = new ContainerEnvironment(container(worker));
