@@ -1,0 +1,57 @@
+# One image for every sample agent; the first container argument picks the agent:
+#   docker build -t agentry/agent-samples:0.1.0 .
+#   docker run --rm agentry/agent-samples:0.1.0 model-worker [--property=value ...]
+#
+# Build ARGs:
+#   BUILD_IMAGE    JDK image that runs the Maven wrapper (or, with PREBUILT_JAR, only the
+#                  layer extraction, for which a JRE is enough)
+#   RUNTIME_IMAGE  JRE image that runs the agents
+#   PREBUILT_JAR   empty (default): build the jar with ./mvnw inside the image build.
+#                  A path in the build context, e.g. agent-samples/target/agent-samples.jar:
+#                  use that jar, built on the host by
+#                  ./mvnw -B -q -pl agent-samples -am package -DskipTests
+#                  The runtime stage is the same either way.
+ARG BUILD_IMAGE=eclipse-temurin:21-jdk
+ARG RUNTIME_IMAGE=eclipse-temurin:21-jre
+
+FROM ${BUILD_IMAGE} AS build
+WORKDIR /workspace
+# The wrapper, the poms and the sources of every module (the reactor reads every module's
+# pom even when it builds one); .dockerignore keeps everything else out.
+COPY . .
+ARG PREBUILT_JAR=
+# Spring Boot's layered extraction: dependencies change least, the application most, so a
+# rebuild after a code change ships one small layer.
+RUN if [ -z "${PREBUILT_JAR}" ]; then \
+      ./mvnw -B -q -pl agent-samples -am package -DskipTests \
+      && cp agent-samples/target/agent-samples.jar /tmp/agent-samples.jar; \
+    else \
+      cp "${PREBUILT_JAR}" /tmp/agent-samples.jar; \
+    fi \
+    && java -Djarmode=tools -jar /tmp/agent-samples.jar extract --layers --launcher --destination /layers
+
+FROM ${RUNTIME_IMAGE}
+# A numeric UID, so that Kubernetes' runAsNonRoot can verify it without reading /etc/passwd.
+ARG APP_UID=10001
+RUN groupadd --system --gid "${APP_UID}" agentry \
+    && useradd --system --uid "${APP_UID}" --gid agentry --home-dir /tmp --no-create-home \
+       --shell /usr/sbin/nologin agentry
+WORKDIR /app
+COPY --from=build /layers/dependencies/ ./
+COPY --from=build /layers/spring-boot-loader/ ./
+COPY --from=build /layers/snapshot-dependencies/ ./
+COPY --from=build /layers/application/ ./
+# The files belong to root and are read-only for the agent: only /tmp (the shutdown report,
+# Tomcat's work files) is written, so the root filesystem can be mounted read-only.
+USER ${APP_UID}:${APP_UID}
+# In a container every agent listens on the same ports (the samples jar's local defaults
+# differ per agent so that they share one machine); the Helm chart sets the same values.
+ENV SERVER_PORT=8080 \
+    AGENT_ENDPOINT_BIND=tcp://*:5555 \
+    AGENT_HEALTH_BIND=tcp://*:5556 \
+    JDK_JAVA_OPTIONS="-XX:MaxRAMPercentage=75.0 -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp"
+EXPOSE 8080 5555 5556
+# Exec form: the JVM is PID 1 and receives SIGTERM itself, which starts the graceful shutdown.
+# The heap follows the container's memory limit (MaxRAMPercentage in JDK_JAVA_OPTIONS, which
+# a deployment may replace); there is no fixed -Xmx.
+ENTRYPOINT ["java", "org.springframework.boot.loader.launch.JarLauncher"]

@@ -1,0 +1,88 @@
+package dev.agentry.samples.deploy;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.agentry.core.autoconfigure.AgentProperties;
+import dev.agentry.core.shutdown.ShutdownBudget;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+
+/**
+ * A container's environment as the agent inside will see it: the downward API filled in
+ * with sample values, {@code $(VAR)} references expanded as the kubelet does, and read
+ * through Spring Boot's own binding of environment variables. So the checks see the
+ * properties the agent will really get, not the variable names the chart meant to set.
+ */
+final class ContainerEnvironment {
+
+	static final String POD_IP = "10.1.2.3";
+
+	static final String POD_NAME = "agent-pod-0";
+
+	private static final Pattern REFERENCE = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");
+
+	private final Map<String, Object> variables = new LinkedHashMap<>();
+
+	private final Binder binder;
+
+	ContainerEnvironment(Container container) {
+		for (EnvVar env : container.getEnv()) {
+			this.variables.put(env.getName(), value(env));
+		}
+		// Spring reads environment variables with its relaxed names only from a source so named.
+		this.binder = new Binder(ConfigurationPropertySources.from(new SystemEnvironmentPropertySource(
+				StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, this.variables)));
+	}
+
+	private String value(EnvVar env) {
+		if (env.getValueFrom() != null) {
+			String field = env.getValueFrom().getFieldRef().getFieldPath();
+			return switch (field) {
+				case "status.podIP" -> POD_IP;
+				case "metadata.name" -> POD_NAME;
+				default -> throw new IllegalArgumentException(env.getName() + " refers to an unexpected field " + field);
+			};
+		}
+		// The kubelet expands references to variables defined earlier in the list.
+		Matcher reference = REFERENCE.matcher(env.getValue());
+		StringBuilder expanded = new StringBuilder();
+		while (reference.find()) {
+			Object earlier = this.variables.get(reference.group(1));
+			reference.appendReplacement(expanded,
+					Matcher.quoteReplacement((earlier != null) ? earlier.toString() : reference.group()));
+		}
+		return reference.appendTail(expanded).toString();
+	}
+
+	/** The variable's value, or null. */
+	String variable(String name) {
+		Object value = this.variables.get(name);
+		return (value != null) ? value.toString() : null;
+	}
+
+	<T> T bind(String prefix, Class<T> type) {
+		return this.binder.bindOrCreate(prefix, Bindable.of(type));
+	}
+
+	AgentProperties agent() {
+		return bind("agent", AgentProperties.class);
+	}
+
+	/** The budget that the agent computes from these settings and logs at start-up. */
+	ShutdownBudget shutdownBudget() {
+		AgentProperties agent = agent();
+		AgentProperties.Shutdown shutdown = agent.shutdown();
+		return new ShutdownBudget(shutdown.delay(), shutdown.drainTimeout(), shutdown.workerJoinTimeout(),
+				agent.zmq().linger(), shutdown.gracePeriod());
+	}
+
+}

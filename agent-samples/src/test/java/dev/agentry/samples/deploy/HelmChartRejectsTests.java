@@ -1,0 +1,115 @@
+package dev.agentry.samples.deploy;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What the chart must refuse: values.schema.json stops a wrong type or an unknown key in
+ * both {@code helm lint} and {@code helm template}, and the templates stop a grace period
+ * below the shutdown budget and settings that would bypass the chart's own wiring.
+ */
+class HelmChartRejectsTests {
+
+	private static final String SCHEMA_FAILURE = "values don't meet the specifications of the schema";
+
+	@TempDir
+	static Path helmHome;
+
+	/** helm, or each test skipped (failed under agentry.require-tools) saying that it is missing. */
+	private static Helm helm() {
+		return Helm.require(helmHome);
+	}
+
+	@Test
+	void aWrongTypeFailsTheSchema() throws Exception {
+		assertRefused("agents.model-worker.replicas", "agents.model-worker.replicas=two");
+		assertRefused("shutdown.delay", "shutdown.delay=5");
+		assertRefused("metrics.serviceMonitor.enabled", "metrics.serviceMonitor.enabled=yes");
+	}
+
+	@Test
+	void anUnknownKeyFailsTheSchema() throws Exception {
+		assertRefused("drainTimout", "shutdown.drainTimout=20s");
+		assertRefused("replica", "agents.model-worker.replica=3");
+		assertRefused("imageTag", "imageTag=1.0");
+	}
+
+	@Test
+	void anUnknownAgentFailsTheSchema() throws Exception {
+		assertRefused("model-wroker", "agents.model-wroker.enabled=true", "agents.model-wroker.replicas=1");
+	}
+
+	@Test
+	void aDurationWithoutUnitFailsTheSchema() throws Exception {
+		assertRefused("shutdown.drainTimeout", "shutdown.drainTimeout=20 s");
+		assertRefused("pushgateway.shutdownOperation", "pushgateway.shutdownOperation=delete");
+	}
+
+	@Test
+	void aFixedHeapFailsTheSchema() throws Exception {
+		assertRefused("jvmOptions", "jvmOptions=-Xmx1g");
+	}
+
+	@Test
+	void runningAsRootFailsTheSchema() throws Exception {
+		assertRefused("securityContext.runAsUser", "securityContext.runAsUser=0");
+	}
+
+	@Test
+	void aGracePeriodBelowTheShutdownBudgetFailsRendering() throws Exception {
+		assertTemplateFails("terminationGracePeriodSeconds 40 is below the shutdown budget of 41s",
+				"shutdown.terminationGracePeriodSeconds=40");
+		assertTemplateFails("agents.model-worker: terminationGracePeriodSeconds 30 is below the shutdown budget",
+				"agents.model-worker.shutdown.terminationGracePeriodSeconds=30");
+		// An explicit grace period that a longer drain outgrows.
+		assertTemplateFails("agents.model-worker: terminationGracePeriodSeconds 41 is below the shutdown budget "
+				+ "of 81s", "shutdown.terminationGracePeriodSeconds=41", "agents.model-worker.shutdown.drainTimeout=1m");
+	}
+
+	@Test
+	void aGracePeriodEqualToTheShutdownBudgetRenders() throws Exception {
+		Command.Result result = helm().template(List.of(), "shutdown.terminationGracePeriodSeconds=41");
+		assertThat(result.outIfSucceeded()).contains("terminationGracePeriodSeconds: 41");
+	}
+
+	@Test
+	void anAgentsEnvCannotReplaceWhatTheChartSets() throws Exception {
+		assertTemplateFails("agents.model-worker.env.AGENT_SHUTDOWN_GRACE_PERIOD is set by the chart",
+				"agents.model-worker.env.AGENT_SHUTDOWN_GRACE_PERIOD=10s");
+	}
+
+	@Test
+	void disablingTheRegistryNeedsAnotherRegistryEndpoint() throws Exception {
+		assertTemplateFails("set registryEndpoint", "agents.service-registry.enabled=false");
+		Command.Result result = helm().template(List.of(), "agents.service-registry.enabled=false",
+				"registryEndpoint=tcp://registry.shared:5555");
+		assertThat(result.outIfSucceeded()).contains("tcp://registry.shared:5555")
+			.doesNotContain("rel-agentry-service-registry");
+	}
+
+	/**
+	 * Refused by the schema: helm lint and helm template both fail, naming the value (Helm 3
+	 * writes a path as {@code a.b.c}, Helm 4 as {@code /a/b/c}).
+	 */
+	private static void assertRefused(String value, String... sets) throws Exception {
+		String[] named = { value, "/" + value.replace('.', '/') };
+		Command.Result template = helm().template(List.of(), sets);
+		assertThat(template.exit()).as("helm template exit code with %s", List.of(sets)).isNotZero();
+		assertThat(template.err()).contains(SCHEMA_FAILURE).containsAnyOf(named);
+		Command.Result lint = helm().lint(List.of(), sets);
+		assertThat(lint.exit()).as("helm lint exit code with %s", List.of(sets)).isNotZero();
+		assertThat(lint.out() + lint.err()).contains(SCHEMA_FAILURE).containsAnyOf(named);
+	}
+
+	private static void assertTemplateFails(String expected, String... sets) throws Exception {
+		Command.Result template = helm().template(List.of(), sets);
+		assertThat(template.exit()).as("helm template exit code with %s", List.of(sets)).isNotZero();
+		assertThat(template.err()).contains(expected);
+	}
+
+}

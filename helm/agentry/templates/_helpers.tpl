@@ -1,0 +1,101 @@
+{{/* The chart's name, or nameOverride. */}}
+{{- define "agentry.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+The release's prefix for every object. Agent objects are "<fullname>-<agent>", and the
+longest agent name has 27 characters, so the prefix is cut to 35 to stay within 63.
+*/}}
+{{- define "agentry.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 35 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 35 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 35 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* Labels of every object. */}}
+{{- define "agentry.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+app.kubernetes.io/name: {{ include "agentry.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: agentry
+{{- end }}
+
+{{/* Selector labels of one agent; call with (dict "root" $ "agent" $name). */}}
+{{- define "agentry.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "agentry.name" .root }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .agent }}
+{{- end }}
+
+{{/* The image reference. */}}
+{{- define "agentry.image" -}}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- end }}
+
+{{/* The registry's request endpoint that the other agents register with. */}}
+{{- define "agentry.registryEndpoint" -}}
+{{- if .Values.registryEndpoint }}
+{{- .Values.registryEndpoint }}
+{{- else }}
+{{- if not (index .Values.agents "service-registry").enabled }}
+{{- fail "agents.service-registry is disabled: set registryEndpoint to the registry that the agents register with" }}
+{{- end }}
+{{- printf "tcp://%s-service-registry:5555" (include "agentry.fullname" .) }}
+{{- end }}
+{{- end }}
+
+{{/*
+A Spring duration ("250ms", "5s", "2m") in milliseconds. values.schema.json admits only
+these forms; the fail guards a value that bypassed it.
+*/}}
+{{- define "agentry.millis" -}}
+{{- $d := toString . }}
+{{- if regexMatch "^[0-9]+ms$" $d }}
+{{- trimSuffix "ms" $d | int64 }}
+{{- else if regexMatch "^[0-9]+s$" $d }}
+{{- mul (trimSuffix "s" $d | int64) 1000 }}
+{{- else if regexMatch "^[0-9]+m$" $d }}
+{{- mul (trimSuffix "m" $d | int64) 60000 }}
+{{- else }}
+{{- fail (printf "%q is not a duration: use a whole number with ms, s or m, e.g. 20s" $d) }}
+{{- end }}
+{{- end }}
+
+{{/*
+One agent's shutdown settings as JSON: the global `shutdown` with the agent's overrides,
+plus the grace period. The budget is agent-core's ShutdownBudget: delay + drainTimeout +
+workerJoinTimeout + zmqLinger is the longest the shutdown steps can take; the JVM's exit
+needs exitMargin on top. A grace period below that would let the kubelet's SIGKILL cut a
+drain short, so an explicit lower value fails rendering.
+Call with (dict "root" $ "agent" $name "values" $agentValues).
+*/}}
+{{- define "agentry.shutdown" -}}
+{{- $s := mergeOverwrite (deepCopy .root.Values.shutdown) (deepCopy (default dict .values.shutdown)) }}
+{{- $steps := add (include "agentry.millis" $s.delay | int64) (include "agentry.millis" $s.drainTimeout | int64) (include "agentry.millis" $s.workerJoinTimeout | int64) (include "agentry.millis" $s.zmqLinger | int64) }}
+{{- $budgetMillis := add $steps (include "agentry.millis" $s.exitMargin | int64) }}
+{{- $minimum := div (add $budgetMillis 999) 1000 }}
+{{- $grace := $minimum }}
+{{- if not (kindIs "invalid" $s.terminationGracePeriodSeconds) }}
+{{- $grace = $s.terminationGracePeriodSeconds | int64 }}
+{{- if lt $grace $minimum }}
+{{- fail (printf "agents.%s: terminationGracePeriodSeconds %d is below the shutdown budget of %ds (delay %s + drainTimeout %s + workerJoinTimeout %s + zmqLinger %s + exitMargin %s): the kubelet would kill the agent in the middle of its drain. Raise it to at least %d or lower the timeouts." .agent $grace $minimum (toString $s.delay) (toString $s.drainTimeout) (toString $s.workerJoinTimeout) (toString $s.zmqLinger) (toString $s.exitMargin) $minimum) }}
+{{- end }}
+{{- end }}
+{{- $_ := set $s "gracePeriodSeconds" $grace }}
+{{- toJson $s }}
+{{- end }}
+
+{{/* Environment variables that the chart sets; an agent's `env` may not set them. */}}
+{{- define "agentry.managedEnv" -}}
+SERVER_PORT AGENT_ENDPOINT_BIND AGENT_HEALTH_BIND POD_IP POD_NAME AGENT_ADVERTISE_HOST AGENT_REGISTRY_ENDPOINT AGENT_SHUTDOWN_DELAY AGENT_SHUTDOWN_DRAIN_TIMEOUT AGENT_SHUTDOWN_WORKER_JOIN_TIMEOUT AGENT_SHUTDOWN_GRACE_PERIOD AGENT_ZMQ_LINGER JDK_JAVA_OPTIONS MODEL_WORKER_INTERRUPT_ENDPOINT STREAMING_INTERRUPT_HANDLER_PUBLISH_BIND
+{{- end }}
