@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import dev.agentry.core.test.Tools;
+import dev.agentry.test.Tools;
 
 /**
  * The helm binary, from {@code .tools/helm/} (scripts/install-deploy-tools) or PATH, run
