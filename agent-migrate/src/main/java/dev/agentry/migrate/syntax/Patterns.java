@@ -114,7 +114,10 @@ public final class Patterns {
 	/** Whether the value is returned (a factory or @Bean method: the caller owns it). */
 	public static boolean isReturned(Expression created) {
 		Node parent = created.getParentNode().orElse(null);
-		return parent instanceof ReturnStmt || parent instanceof LambdaExpr;
+		// an expression lambda's body is an ExpressionStmt: (r) -> new Thread(r)
+		boolean lambdaResult = parent instanceof com.github.javaparser.ast.stmt.ExpressionStmt statement
+				&& statement.getParentNode().orElse(null) instanceof LambdaExpr;
+		return parent instanceof ReturnStmt || parent instanceof LambdaExpr || lambdaResult;
 	}
 
 	/** Whether {@code call} is {@code target.m(...)} or {@code this.target.m(...)} with m in {@code names}. */
