@@ -11,9 +11,14 @@ import com.github.javaparser.ast.expr.BooleanLiteralExpr;
 import com.github.javaparser.ast.expr.Expression;
 import com.github.javaparser.ast.expr.FieldAccessExpr;
 import com.github.javaparser.ast.expr.NameExpr;
+import com.github.javaparser.ast.expr.LambdaExpr;
+import com.github.javaparser.ast.stmt.BreakStmt;
 import com.github.javaparser.ast.stmt.DoStmt;
+import com.github.javaparser.ast.stmt.ForEachStmt;
 import com.github.javaparser.ast.stmt.ForStmt;
+import com.github.javaparser.ast.stmt.ReturnStmt;
 import com.github.javaparser.ast.stmt.Statement;
+import com.github.javaparser.ast.stmt.SwitchStmt;
 import com.github.javaparser.ast.stmt.WhileStmt;
 
 /** Loops that a stop request cannot end: no condition, or a condition on a plain boolean field. */
@@ -27,7 +32,7 @@ final class LoopRules implements Rule {
 			if (condition.isEmpty()) {
 				continue;
 			}
-			if (condition.get() instanceof BooleanLiteralExpr literal && literal.getValue()) {
+			if (condition.get() instanceof BooleanLiteralExpr literal && literal.getValue() && !hasExit(loop)) {
 				findings.add(scope.finding(Rules.ENDLESS_LOOP, loop,
 						"loop on 'true': only an exception or an interrupt ends it"));
 			}
@@ -38,6 +43,33 @@ final class LoopRules implements Rule {
 			}
 		}
 		return findings;
+	}
+
+	/**
+	 * Whether the loop's own body can leave it: a {@code return}, or a {@code break} aimed at it
+	 * (a labelled break counts; a plain one inside a nested loop or switch does not). Such
+	 * a {@code while (true)} is a drain or retry loop, not an endless one.
+	 */
+	private static boolean hasExit(Statement loop) {
+		return loop.findAll(ReturnStmt.class).stream().anyMatch((exit) -> leaves(exit, loop, true))
+				|| loop.findAll(BreakStmt.class)
+					.stream()
+					.anyMatch((exit) -> exit.getLabel().isPresent() || leaves(exit, loop, false));
+	}
+
+	/** Whether the jump leaves {@code loop}: no lambda or class in between, and for a break no inner loop or switch. */
+	private static boolean leaves(Node jump, Statement loop, boolean returns) {
+		Node current = jump.getParentNode().orElse(null);
+		while (current != null && current != loop) {
+			boolean inner = current instanceof WhileStmt || current instanceof DoStmt || current instanceof ForStmt
+					|| current instanceof ForEachStmt || current instanceof SwitchStmt;
+			if (current instanceof LambdaExpr || current instanceof com.github.javaparser.ast.body.BodyDeclaration<?>
+					|| (!returns && inner)) {
+				return false;
+			}
+			current = current.getParentNode().orElse(null);
+		}
+		return current == loop;
 	}
 
 	/** The loop's condition; {@code true} for {@code for (;;)}; empty for anything that is not such a loop. */

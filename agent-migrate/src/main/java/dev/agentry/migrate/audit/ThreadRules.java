@@ -26,6 +26,9 @@ final class ThreadRules implements Rule {
 			if (Patterns.isThreadCreation(creation) && !isShutdownHookThread(creation)
 					&& !Patterns.isReturned(creation)) {
 				Optional<String> name = Patterns.assignedName(creation);
+				if (name.isPresent() && isRegisteredAsHook(scope, name.get())) {
+					continue;
+				}
 				if (name.isEmpty() || !scope.releasedInLifecycle(name.get(), JOIN)) {
 					findings.add(scope.finding(Rules.UNMANAGED_THREAD, creation,
 							"thread " + name.map((n) -> "'" + n + "' ").orElse("")
@@ -56,6 +59,14 @@ final class ThreadRules implements Rule {
 			}
 		}
 		return findings;
+	}
+
+	/** {@code Thread hook = new Thread(...); Runtime.getRuntime().addShutdownHook(hook);}: the shutdown-hook rule's. */
+	private static boolean isRegisteredAsHook(ClassScope scope, String name) {
+		return scope.find(MethodCallExpr.class)
+			.stream()
+			.anyMatch((call) -> Patterns.isAddShutdownHook(call)
+					&& Patterns.simpleTarget(call.getArgument(0)).filter(name::equals).isPresent());
 	}
 
 	private static boolean isShutdownHookThread(Expression creation) {

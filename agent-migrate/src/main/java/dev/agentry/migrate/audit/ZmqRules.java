@@ -33,7 +33,7 @@ final class ZmqRules implements Rule {
 			if (Patterns.isSocketCreation(call)) {
 				missingLinger(scope, call).ifPresent(findings::add);
 			}
-			else if (!poller && isBlockingReceive(call, sockets)) {
+			else if (!poller && isBlockingReceive(call, sockets) && !isParameter(call, receiveTarget(call).get())) {
 				String socket = receiveTarget(call).orElseThrow();
 				if (!Patterns.hasCallOn(scope.type(), socket, RECEIVE_TIMEOUT)) {
 					findings.add(scope.finding(Rules.BLOCKING_RECV, call,
@@ -75,6 +75,15 @@ final class ZmqRules implements Rule {
 				"socket " + name.map((n) -> "'" + n + "' ").orElse("") + "from " + creation
 						+ " has no explicit linger",
 				fix));
+	}
+
+	/** A socket handed in as a parameter: its caller decides on timeouts and polling (a read-the-rest helper). */
+	private static boolean isParameter(MethodCallExpr call, String socket) {
+		return call.findAncestor(com.github.javaparser.ast.body.CallableDeclaration.class)
+			.filter((callable) -> ((com.github.javaparser.ast.body.CallableDeclaration<?>) callable).getParameters()
+				.stream()
+				.anyMatch((parameter) -> parameter.getNameAsString().equals(socket)))
+			.isPresent();
 	}
 
 	private static boolean isBlockingReceive(MethodCallExpr call, Set<String> sockets) {

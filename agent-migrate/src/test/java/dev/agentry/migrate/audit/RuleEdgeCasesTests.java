@@ -103,6 +103,36 @@ class RuleEdgeCasesTests {
 	}
 
 	@Test
+	void whileTrueWithAWayOutIsADrainLoopNotAnEndlessOne() {
+		assertThat(rules("""
+				class A {
+				    byte[] drain(ZMQ.Socket s) { while (true) { byte[] m = s.recv(ZMQ.DONTWAIT); if (m == null) { return null; } } }
+				    void retry() { for (int i = 0;; i++) { if (i > 3) { break; } } }
+				    void inner() { while (true) { for (int i = 0; i < 3; i++) { break; } Runnable r = () -> { return; }; } }
+				}
+				""")).containsExactly("endless-loop");
+	}
+
+	@Test
+	void aHookThreadInAVariableIsReportedOnceAsAHook() {
+		assertThat(rules("""
+				class A {
+				    public static void main(String[] args) {
+				        Thread hook = new Thread(() -> System.out.println("bye"));
+				        Runtime.getRuntime().addShutdownHook(hook);
+				    }
+				}
+				""")).containsExactly("shutdown-hook");
+	}
+
+	@Test
+	void aSocketHandedInAsAParameterLeavesTimeoutsToTheCaller() {
+		assertThat(rules("class A { static byte[] rest(ZMQ.Socket socket) { return socket.recv(0); } }")).isEmpty();
+		assertThat(rules("class A { ZMQ.Socket socket; byte[] next() { return socket.recv(0); } }"))
+			.containsExactly("blocking-recv");
+	}
+
+	@Test
 	void aClassWithAnotherPreDestroyKeepsItsHookAsAFinding() {
 		String source = """
 				import jakarta.annotation.PreDestroy;
