@@ -3,10 +3,10 @@ package dev.agentry.migrate;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * {@code java -jar agent-migrate.jar audit|migrate ...}. Exit codes: 0 done, 1 the

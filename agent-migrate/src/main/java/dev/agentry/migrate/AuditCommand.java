@@ -11,12 +11,12 @@ import dev.agentry.migrate.audit.Auditor;
 import dev.agentry.migrate.audit.Level;
 import dev.agentry.migrate.audit.Sources;
 import dev.agentry.migrate.report.ReportFormat;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** {@code audit <path>... [--format table|json|sarif] [--fail-on high|medium|low] [--output FILE]}. */
 @Command(name = "audit", mixinStandardHelpOptions = true,

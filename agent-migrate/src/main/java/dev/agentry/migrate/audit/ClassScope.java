@@ -1,6 +1,5 @@
 package dev.agentry.migrate.audit;
 
-import dev.agentry.migrate.syntax.Patterns;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -11,6 +10,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import com.github.javaparser.ast.Node;
+import com.github.javaparser.ast.body.ClassOrInterfaceDeclaration;
 import com.github.javaparser.ast.body.FieldDeclaration;
 import com.github.javaparser.ast.body.MethodDeclaration;
 import com.github.javaparser.ast.body.Parameter;
@@ -18,7 +18,10 @@ import com.github.javaparser.ast.body.TypeDeclaration;
 import com.github.javaparser.ast.body.VariableDeclarator;
 import com.github.javaparser.ast.expr.MethodCallExpr;
 import com.github.javaparser.ast.expr.ThisExpr;
+import com.github.javaparser.ast.nodeTypes.NodeWithImplements;
+import com.github.javaparser.ast.type.ClassOrInterfaceType;
 import com.github.javaparser.ast.type.Type;
+import dev.agentry.migrate.syntax.Patterns;
 
 /**
  * One class as the rules see it: the nodes that belong to it (lambdas and anonymous classes
@@ -170,7 +173,7 @@ public final class ClassScope {
 
 	/** Whether the class polls (ZMQ.Poller, ZPoller, poller(...)): then receives are woken up. */
 	public boolean usesPoller() {
-		return this.type.findAll(com.github.javaparser.ast.type.ClassOrInterfaceType.class)
+		return this.type.findAll(ClassOrInterfaceType.class)
 			.stream()
 			.anyMatch((t) -> t.getNameAsString().equals("Poller") || t.getNameAsString().equals("ZPoller"))
 				|| find(MethodCallExpr.class).stream()
@@ -180,12 +183,12 @@ public final class ClassScope {
 
 	/** The names of this class's supertypes, as written. */
 	public Set<String> supertypes() {
-		if (this.type instanceof com.github.javaparser.ast.nodeTypes.NodeWithImplements<?> implementing) {
+		if (this.type instanceof NodeWithImplements<?> implementing) {
 			Set<String> names = implementing.getImplementedTypes()
 				.stream()
 				.map((t) -> t.getNameAsString())
 				.collect(Collectors.toCollection(LinkedHashSet::new));
-			if (this.type instanceof com.github.javaparser.ast.body.ClassOrInterfaceDeclaration declaration) {
+			if (this.type instanceof ClassOrInterfaceDeclaration declaration) {
 				declaration.getExtendedTypes().forEach((t) -> names.add(t.getNameAsString()));
 			}
 			return names;

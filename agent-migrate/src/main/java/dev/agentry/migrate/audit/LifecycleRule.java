@@ -1,13 +1,12 @@
 package dev.agentry.migrate.audit;
 
-import dev.agentry.migrate.syntax.Patterns;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
 import com.github.javaparser.ast.expr.Expression;
 import com.github.javaparser.ast.expr.MethodCallExpr;
+import dev.agentry.migrate.syntax.Patterns;
 
 /** A class that creates and keeps threads, executors, contexts or sockets but can never be told to stop. */
 final class LifecycleRule implements Rule {

@@ -1,17 +1,17 @@
 package dev.agentry.migrate.audit;
 
-import dev.agentry.migrate.syntax.Patterns;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 import com.github.javaparser.ast.Node;
+import com.github.javaparser.ast.body.BodyDeclaration;
 import com.github.javaparser.ast.body.FieldDeclaration;
 import com.github.javaparser.ast.expr.BooleanLiteralExpr;
 import com.github.javaparser.ast.expr.Expression;
 import com.github.javaparser.ast.expr.FieldAccessExpr;
-import com.github.javaparser.ast.expr.NameExpr;
 import com.github.javaparser.ast.expr.LambdaExpr;
+import com.github.javaparser.ast.expr.NameExpr;
 import com.github.javaparser.ast.stmt.BreakStmt;
 import com.github.javaparser.ast.stmt.DoStmt;
 import com.github.javaparser.ast.stmt.ForEachStmt;
@@ -20,6 +20,7 @@ import com.github.javaparser.ast.stmt.ReturnStmt;
 import com.github.javaparser.ast.stmt.Statement;
 import com.github.javaparser.ast.stmt.SwitchStmt;
 import com.github.javaparser.ast.stmt.WhileStmt;
+import dev.agentry.migrate.syntax.Patterns;
 
 /** Loops that a stop request cannot end: no condition, or a condition on a plain boolean field. */
 final class LoopRules implements Rule {
@@ -63,7 +64,7 @@ final class LoopRules implements Rule {
 		while (current != null && current != loop) {
 			boolean inner = current instanceof WhileStmt || current instanceof DoStmt || current instanceof ForStmt
 					|| current instanceof ForEachStmt || current instanceof SwitchStmt;
-			if (current instanceof LambdaExpr || current instanceof com.github.javaparser.ast.body.BodyDeclaration<?>
+			if (current instanceof LambdaExpr || current instanceof BodyDeclaration<?>
 					|| (!returns && inner)) {
 				return false;
 			}

@@ -1,6 +1,5 @@
 package dev.agentry.migrate.audit;
 
-import dev.agentry.migrate.syntax.Patterns;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,6 +21,7 @@ import com.github.javaparser.ast.expr.MethodReferenceExpr;
 import com.github.javaparser.ast.expr.NameExpr;
 import com.github.javaparser.ast.expr.ObjectCreationExpr;
 import com.github.javaparser.ast.expr.ThisExpr;
+import dev.agentry.migrate.syntax.Patterns;
 
 /**
  * A socket field used inside a thread body and elsewhere, or in two thread bodies. A heuristic:

@@ -1,11 +1,11 @@
 package dev.agentry.migrate.audit;
 
-import dev.agentry.migrate.syntax.Patterns;
 import java.util.ArrayList;
 import java.util.List;
 
 import com.github.javaparser.ast.expr.MethodCallExpr;
 import dev.agentry.migrate.syntax.CleanUpHandlers;
+import dev.agentry.migrate.syntax.Patterns;
 
 /** Hand-written shutdown: hooks, signal handlers, exits outside main. */
 final class ShutdownRules implements Rule {

@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import com.github.javaparser.JavaParser;
-import com.github.javaparser.ParserConfiguration;
 import com.github.javaparser.ParserConfiguration.LanguageLevel;
+import com.github.javaparser.ParserConfiguration;
 
 /** Finding the Java sources under the given paths, and the one parser configuration both commands use. */
 public final class Sources {

@@ -1,6 +1,5 @@
 package dev.agentry.migrate.audit;
 
-import dev.agentry.migrate.syntax.Patterns;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -11,6 +10,7 @@ import com.github.javaparser.ast.expr.Expression;
 import com.github.javaparser.ast.expr.MethodCallExpr;
 import com.github.javaparser.ast.expr.ObjectCreationExpr;
 import com.github.javaparser.ast.stmt.CatchClause;
+import dev.agentry.migrate.syntax.Patterns;
 
 /** Threads and executors that nothing stops, and interrupts that get lost. */
 final class ThreadRules implements Rule {

@@ -1,15 +1,16 @@
 package dev.agentry.migrate.audit;
 
-import dev.agentry.migrate.syntax.LingerPlacement;
-import dev.agentry.migrate.syntax.Patterns;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import com.github.javaparser.ast.body.CallableDeclaration;
 import com.github.javaparser.ast.expr.Expression;
 import com.github.javaparser.ast.expr.IntegerLiteralExpr;
 import com.github.javaparser.ast.expr.MethodCallExpr;
+import dev.agentry.migrate.syntax.LingerPlacement;
+import dev.agentry.migrate.syntax.Patterns;
 
 /** ZeroMQ contexts never closed, sockets without linger, receives that cannot be woken, interrupts. */
 final class ZmqRules implements Rule {
@@ -33,9 +34,9 @@ final class ZmqRules implements Rule {
 			if (Patterns.isSocketCreation(call)) {
 				missingLinger(scope, call).ifPresent(findings::add);
 			}
-			else if (!poller && isBlockingReceive(call, sockets) && !isParameter(call, receiveTarget(call).get())) {
+			else if (!poller && isBlockingReceive(call, sockets)) {
 				String socket = receiveTarget(call).orElseThrow();
-				if (!Patterns.hasCallOn(scope.type(), socket, RECEIVE_TIMEOUT)) {
+				if (!isParameter(call, socket) && !Patterns.hasCallOn(scope.type(), socket, RECEIVE_TIMEOUT)) {
 					findings.add(scope.finding(Rules.BLOCKING_RECV, call,
 							call + " blocks with no receive timeout on '" + socket + "' and no poller"));
 				}
@@ -79,10 +80,9 @@ final class ZmqRules implements Rule {
 
 	/** A socket handed in as a parameter: its caller decides on timeouts and polling (a read-the-rest helper). */
 	private static boolean isParameter(MethodCallExpr call, String socket) {
-		return call.findAncestor(com.github.javaparser.ast.body.CallableDeclaration.class)
-			.filter((callable) -> ((com.github.javaparser.ast.body.CallableDeclaration<?>) callable).getParameters()
-				.stream()
-				.anyMatch((parameter) -> parameter.getNameAsString().equals(socket)))
+		return call.findAncestor(CallableDeclaration.class)
+			.map((callable) -> ((CallableDeclaration<?>) callable).getParameters())
+			.filter((parameters) -> parameters.stream().anyMatch((p) -> p.getNameAsString().equals(socket)))
 			.isPresent();
 	}
 

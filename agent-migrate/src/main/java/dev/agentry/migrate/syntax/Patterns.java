@@ -19,11 +19,14 @@ import com.github.javaparser.ast.expr.ObjectCreationExpr;
 import com.github.javaparser.ast.expr.ThisExpr;
 import com.github.javaparser.ast.expr.VariableDeclarationExpr;
 import com.github.javaparser.ast.stmt.BlockStmt;
+import com.github.javaparser.ast.stmt.BreakStmt;
 import com.github.javaparser.ast.stmt.CatchClause;
 import com.github.javaparser.ast.stmt.DoStmt;
+import com.github.javaparser.ast.stmt.ExpressionStmt;
 import com.github.javaparser.ast.stmt.ForEachStmt;
 import com.github.javaparser.ast.stmt.ForStmt;
 import com.github.javaparser.ast.stmt.ReturnStmt;
+import com.github.javaparser.ast.stmt.ThrowStmt;
 import com.github.javaparser.ast.stmt.TryStmt;
 import com.github.javaparser.ast.stmt.WhileStmt;
 
@@ -115,7 +118,7 @@ public final class Patterns {
 	public static boolean isReturned(Expression created) {
 		Node parent = created.getParentNode().orElse(null);
 		// an expression lambda's body is an ExpressionStmt: (r) -> new Thread(r)
-		boolean lambdaResult = parent instanceof com.github.javaparser.ast.stmt.ExpressionStmt statement
+		boolean lambdaResult = parent instanceof ExpressionStmt statement
 				&& statement.getParentNode().orElse(null) instanceof LambdaExpr;
 		return parent instanceof ReturnStmt || parent instanceof LambdaExpr || lambdaResult;
 	}
@@ -181,9 +184,9 @@ public final class Patterns {
 		boolean interrupts = body.findAll(MethodCallExpr.class)
 			.stream()
 			.anyMatch((call) -> call.getNameAsString().equals("interrupt") || isExit(call));
-		boolean leaves = !body.findAll(com.github.javaparser.ast.stmt.ReturnStmt.class).isEmpty()
-				|| !body.findAll(com.github.javaparser.ast.stmt.ThrowStmt.class).isEmpty()
-				|| !body.findAll(com.github.javaparser.ast.stmt.BreakStmt.class).isEmpty();
+		boolean leaves = !body.findAll(ReturnStmt.class).isEmpty()
+				|| !body.findAll(ThrowStmt.class).isEmpty()
+				|| !body.findAll(BreakStmt.class).isEmpty();
 		return interrupts || leaves;
 	}
 
