@@ -8,7 +8,6 @@ import java.util.Set;
 import com.github.javaparser.ast.Node;
 import com.github.javaparser.ast.expr.Expression;
 import com.github.javaparser.ast.expr.MethodCallExpr;
-import com.github.javaparser.ast.expr.ObjectCreationExpr;
 import com.github.javaparser.ast.stmt.CatchClause;
 import dev.agentry.migrate.syntax.Patterns;
 
@@ -22,7 +21,7 @@ final class ThreadRules implements Rule {
 	@Override
 	public List<Finding> check(ClassScope scope) {
 		List<Finding> findings = new ArrayList<>();
-		for (ObjectCreationExpr creation : scope.find(ObjectCreationExpr.class)) {
+		for (Expression creation : scope.find(Expression.class)) {
 			if (Patterns.isThreadCreation(creation) && !isShutdownHookThread(creation)
 					&& !Patterns.isReturned(creation)) {
 				Optional<String> name = Patterns.assignedName(creation);

@@ -69,10 +69,21 @@ public final class Patterns {
 		return false;
 	}
 
-	/** {@code new Thread(...)} without an anonymous body of its own. */
+	/**
+	 * {@code new Thread(...)}, {@code Thread.startVirtualThread(...)} or a thread builder's
+	 * {@code start/unstarted(...)} ({@code Thread.ofVirtual()}, {@code Thread.ofPlatform()}).
+	 */
 	public static boolean isThreadCreation(Expression expression) {
-		return expression instanceof ObjectCreationExpr creation
-				&& (creation.getType().getNameAsString().equals("Thread"));
+		if (expression instanceof ObjectCreationExpr creation) {
+			return creation.getType().getNameAsString().equals("Thread");
+		}
+		if (expression instanceof MethodCallExpr call && call.getArguments().size() == 1) {
+			String scope = call.getScope().map(Object::toString).orElse("");
+			return (call.getNameAsString().equals("startVirtualThread") && scope.equals("Thread"))
+					|| ((call.getNameAsString().equals("start") || call.getNameAsString().equals("unstarted"))
+							&& (scope.startsWith("Thread.ofVirtual()") || scope.startsWith("Thread.ofPlatform()")));
+		}
+		return false;
 	}
 
 	/** {@code Executors.newXxx(...)}. */

@@ -28,6 +28,15 @@ class RuleEdgeCasesTests {
 	}
 
 	@Test
+	void virtualAndBuiltThreadsAreThreadsToo() {
+		assertThat(rules("""
+				class A {
+				    void f(Runnable r) { Thread.startVirtualThread(r); Thread.ofPlatform().name("p").start(r); }
+				}
+				""")).containsExactly("unmanaged-thread", "unmanaged-thread");
+	}
+
+	@Test
 	void resourcesClosedByTryOrHandedToSpringAreManaged() {
 		assertThat(rules("""
 				class A {
@@ -147,20 +156,6 @@ class RuleEdgeCasesTests {
 		assertThat(new Migrator().migrate(source).orElseThrow().changed()).isFalse();
 		assertThat(new Auditor().audit(Path.of("A.java"), source).get(0).findings().get(0).fix())
 			.startsWith("Move the clean-up into a @PreDestroy method");
-	}
-
-	@Test
-	void aHookInALambdaFormInAnInstanceMethodIsMigratedWithTabsKept() {
-		String source = "class A {\n\tvoid start() {\n\t\tRuntime.getRuntime().addShutdownHook(new Thread(() -> {\n\t\t\tthis.stop();\n\t\t}));\n\t\trun();\n\t}\n\tvoid run() { }\n\tvoid stop() { }\n}\n";
-		assertThat(new Migrator().migrate(source).orElseThrow().migrated()).isEqualTo(
-				"import jakarta.annotation.PreDestroy;\n\nclass A {\n\tvoid start() {\n\t\trun();\n\t}\n\tvoid run() { }\n\t@PreDestroy\n\tvoid stop() { }\n}\n");
-	}
-
-	@Test
-	void anInlineCatchGetsTheFlagRestoredOnItsOwnLine() {
-		String source = "class A {\n    void f() {\n        try { Thread.sleep(1); } catch (InterruptedException e) {}\n    }\n}\n";
-		assertThat(new Migrator().migrate(source).orElseThrow().migrated()).isEqualTo(
-				"class A {\n    void f() {\n        try { Thread.sleep(1); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }\n    }\n}\n");
 	}
 
 }
