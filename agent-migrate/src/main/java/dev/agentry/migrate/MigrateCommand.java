@@ -50,7 +50,12 @@ final class MigrateCommand implements Callable<Integer> {
 		int left = 0;
 		for (Path file : files) {
 			String shown = DisplayPaths.of(file);
-			Optional<Migrator.Migration> migration = migrator.migrate(Sources.read(file));
+			Optional<String> source = Sources.readStrict(file);
+			if (source.isEmpty()) {
+				err.println(shown + ": skipped, not UTF-8 (migrate rewrites UTF-8 sources only)");
+				continue;
+			}
+			Optional<Migrator.Migration> migration = migrator.migrate(source.get());
 			if (migration.isEmpty()) {
 				err.println(shown + ": skipped, does not parse");
 				continue;

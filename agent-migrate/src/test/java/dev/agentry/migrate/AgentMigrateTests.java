@@ -107,6 +107,20 @@ class AgentMigrateTests {
 		assertThat(contents(directory)).isEqualTo(after);
 	}
 
+	@Test
+	void aSourceThatIsNotUtf8IsAuditedButNotRewritten(@TempDir Path directory) throws IOException {
+		// ISO-8859-1 "é" in a comment, and a socket without linger that migrate would otherwise fix
+		String source = "class Latin { // caf\u00e9\n  ZMQ.Socket s;\n  Latin(ZContext c) {\n    s = c.createSocket(SocketType.PUB);\n  }\n}\n";
+		Path file = directory.resolve("Latin.java");
+		Files.write(file, source.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+		byte[] before = Files.readAllBytes(file);
+		assertThat(run("audit", file.toString())).isZero();
+		assertThat(this.out.toString()).contains("socket-linger");
+		assertThat(run("migrate", file.toString())).isZero();
+		assertThat(this.err.toString()).contains("skipped, not UTF-8");
+		assertThat(Files.readAllBytes(file)).isEqualTo(before);
+	}
+
 	private static Map<Path, String> contents(Path directory) throws IOException {
 		Map<Path, String> contents = new HashMap<>();
 		try (var files = Files.list(directory)) {

@@ -1,5 +1,6 @@
 package dev.agentry.migrate.audit;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -25,7 +26,14 @@ public final class Auditor {
 		List<ClassReport> classes = new ArrayList<>();
 		List<Finding> unparseable = new ArrayList<>();
 		for (Path file : files) {
-			String source = Sources.read(file);
+			String source;
+			try {
+				source = Sources.readLenient(file);
+			}
+			catch (IOException ex) {
+				unparseable.add(new Finding(Rules.PARSE_ERROR, file, 1, 1, null, "cannot be read: " + ex, Rules.PARSE_ERROR.fix()));
+				continue;
+			}
 			ParseResult<CompilationUnit> result = this.parser.parse(source);
 			if (result.isSuccessful() && result.getResult().isPresent()) {
 				classes.addAll(audit(file, result.getResult().get()));

@@ -2,10 +2,13 @@ package dev.agentry.migrate.audit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 import com.github.javaparser.JavaParser;
@@ -23,15 +26,20 @@ public final class Sources {
 		return new JavaParser(new ParserConfiguration().setLanguageLevel(LanguageLevel.JAVA_25));
 	}
 
-	public static String read(Path file) {
-		try {
-			return Files.readString(file);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot read " + file, ex);
-		}
+	/** The file as UTF-8 with malformed bytes replaced: enough for the rules, which read syntax. */
+	public static String readLenient(Path file) throws IOException {
+		return new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
 	}
 
+	/** The file as UTF-8; empty when it is not valid UTF-8 (migrate then leaves it alone rather than re-encode it). */
+	public static Optional<String> readStrict(Path file) throws IOException {
+		try {
+			return Optional.of(Files.readString(file));
+		}
+		catch (MalformedInputException ex) {
+			return Optional.empty();
+		}
+	}
 	/** Every {@code .java} file under the paths (files are taken as they are), sorted for stable reports. */
 	public static List<Path> javaFiles(List<Path> paths) {
 		List<Path> files = new ArrayList<>();
