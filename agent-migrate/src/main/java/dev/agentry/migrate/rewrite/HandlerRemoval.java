@@ -2,7 +2,10 @@ package dev.agentry.migrate.rewrite;
 
 import java.util.Optional;
 
+import com.github.javaparser.Position;
 import com.github.javaparser.ast.CompilationUnit;
+import com.github.javaparser.ast.body.MethodDeclaration;
+import com.github.javaparser.ast.comments.Comment;
 import com.github.javaparser.ast.expr.MethodCallExpr;
 import com.github.javaparser.ast.stmt.ExpressionStmt;
 import dev.agentry.migrate.syntax.CleanUpHandlers;
@@ -22,37 +25,37 @@ final class HandlerRemoval implements Rewrite {
 	public void plan(CompilationUnit unit, Plan plan) {
 		for (MethodCallExpr call : unit.findAll(MethodCallExpr.class)) {
 			Optional<CleanUpHandlers.Removal> hook = CleanUpHandlers.shutdownHook(call);
-			Optional<CleanUpHandlers.Removal> signal = CleanUpHandlers.signalHandler(call);
-			Optional<CleanUpHandlers.Removal> removal = hook.or(() -> signal);
+			Optional<CleanUpHandlers.Removal> removal = hook.or(() -> CleanUpHandlers.signalHandler(call));
 			if (removal.isEmpty() || !deleteLines(removal.get().statement(), plan.edits)) {
 				continue;
 			}
 			String className = removal.get().type().getNameAsString();
-			removal.get().cleanUp().ifPresent((method) -> plan.preDestroy.add(new Plan.MethodRef(className, method.getNameAsString())));
-			String annotated = removal.get().cleanUp().map((method) -> "@PreDestroy on " + className + "." + method.getNameAsString() + "()").orElse("");
+			Optional<String> method = removal.get().cleanUp().map(MethodDeclaration::getNameAsString);
+			method.ifPresent((name) -> plan.preDestroy.add(new Plan.MethodRef(className, name)));
+			String annotated = method.map((name) -> ", @PreDestroy on " + className + "." + name + "()").orElse("");
 			if (hook.isPresent()) {
-				plan.changes.add("shutdown hook removed, " + annotated);
+				plan.changes.add("shutdown hook removed" + annotated);
 			}
 			else {
 				plan.signalHandlersRemoved = true;
-				plan.changes.add("Signal.handle(" + call.getArgument(0) + ") removed" + (annotated.isEmpty() ? "" : ", " + annotated));
+				plan.changes.add("Signal.handle(" + call.getArgument(0) + ") removed" + annotated);
 			}
 		}
 	}
 
+	/** Deletes the statement's lines (with its comment) if nothing else stands on them. */
 	private static boolean deleteLines(ExpressionStmt statement, LineEdits edits) {
-		int from = statement.getComment().flatMap((comment) -> comment.getBegin()).orElse(statement.getBegin().get()).line;
-		int fromColumn = statement.getComment().flatMap((comment) -> comment.getBegin()).orElse(statement.getBegin().get()).column;
-		int to = statement.getEnd().get().line;
-		int toColumn = statement.getEnd().get().column;
-		if (!edits.onlyWhitespaceBefore(from, fromColumn) || !edits.onlyCommentAfter(to, toColumn)) {
+		Position start = statement.getComment().flatMap(Comment::getBegin).orElse(statement.getBegin().get());
+		Position end = statement.getEnd().get();
+		if (!edits.onlyWhitespaceBefore(start.line, start.column) || !edits.onlyCommentAfter(end.line, end.column)) {
 			return false;
 		}
+		int to = end.line;
 		// a blank line on each side would leave two in a row: take one with the statement
-		if (from > 1 && to < edits.lineCount() && edits.line(from - 1).isBlank() && edits.line(to + 1).isBlank()) {
+		if (start.line > 1 && to < edits.lineCount() && edits.line(start.line - 1).isBlank() && edits.line(to + 1).isBlank()) {
 			to++;
 		}
-		edits.deleteLines(from, to);
+		edits.deleteLines(start.line, to);
 		return true;
 	}
 
