@@ -52,7 +52,7 @@ public final class Bench {
 		Consumer<String> progress = (line) -> System.out.println("[bench] " + line);
 		progress.accept("logs in " + dir + (options.jdk25().isPresent() ? "; JDK 25 at " + options.jdk25().get()
 				: "; no JDK 25, so no AOT-cache mode"));
-		Servers servers = new Servers(jars, dir);
+		Servers servers = new Servers(jars, dir, options.agentJvmOptions());
 		List<Comparison> comparisons = new ArrayList<>();
 		if (options.runs("endpoint")) {
 			comparisons.addAll(new EndpointSuite(servers, options, progress).run());

@@ -17,9 +17,10 @@ import org.springframework.boot.convert.DurationStyle;
  * @param suites which suites to run: endpoint, coordinator, shutdown, startup
  * @param out where {@code bench.md} and {@code bench.json} go
  * @param jdk25 a JDK 25's {@code bin/java} for the AOT-cache start-up mode, if any
+ * @param agentJvmOptions extra JVM options for the agent under measurement, e.g. to profile it
  */
 record BenchOptions(int rounds, Duration measure, int latencyRequests, List<String> suites, Path out,
-		Optional<Path> jdk25) {
+		Optional<Path> jdk25, List<String> agentJvmOptions) {
 
 	static final List<String> SUITES = List.of("endpoint", "coordinator", "shutdown", "startup");
 
@@ -32,6 +33,8 @@ record BenchOptions(int rounds, Duration measure, int latencyRequests, List<Stri
 			  --out=bench-results   where bench.md and bench.json go
 			  --jdk25=PATH          a JDK 25 home for the AOT-cache start-up mode
 			                        (default: /usr/lib/jvm/temurin-25-jdk-amd64 when present)
+			  --agent-jvm-options="-XX:StartFlightRecording=filename=agent.jfr,settings=profile"
+			                        extra JVM options for the agent, e.g. to profile it with JFR
 			  --quick               one short round of everything (a smoke run; figures are not meaningful)""";
 
 	private static final Path DEFAULT_JDK25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
@@ -44,6 +47,7 @@ record BenchOptions(int rounds, Duration measure, int latencyRequests, List<Stri
 		List<String> suites = SUITES;
 		Path out = Path.of("bench-results");
 		Path jdk25Home = DEFAULT_JDK25;
+		List<String> agentJvmOptions = List.of();
 		for (String arg : args) {
 			if (arg.equals("--quick")) {
 				rounds = 1;
@@ -63,12 +67,13 @@ record BenchOptions(int rounds, Duration measure, int latencyRequests, List<Stri
 				case "suites" -> suites = suites(value);
 				case "out" -> out = Path.of(value);
 				case "jdk25" -> jdk25Home = Path.of(value);
+				case "agent-jvm-options" -> agentJvmOptions = List.of(value.trim().split("\\s+"));
 				default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
 			}
 		}
 		Path java = jdk25Home.resolve("bin").resolve("java");
 		return new BenchOptions(rounds, measure, latencyRequests, suites, out,
-				Files.isExecutable(java) ? Optional.of(java) : Optional.empty());
+				Files.isExecutable(java) ? Optional.of(java) : Optional.empty(), agentJvmOptions);
 	}
 
 	private static int positive(int value) {

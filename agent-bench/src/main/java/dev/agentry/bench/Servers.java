@@ -2,6 +2,7 @@ package dev.agentry.bench;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import dev.agentry.test.AgentLauncher;
 import dev.agentry.test.AgentProcess;
@@ -20,9 +21,12 @@ final class Servers {
 
 	private final Path dir;
 
-	Servers(BenchJars jars, Path dir) {
+	private final List<String> agentJvmOptions;
+
+	Servers(BenchJars jars, Path dir, List<String> agentJvmOptions) {
 		this.jars = jars;
 		this.dir = dir;
+		this.agentJvmOptions = agentJvmOptions;
 	}
 
 	AgentLauncher agent() {
@@ -31,7 +35,10 @@ final class Servers {
 
 	/** The agent from this jar: the bench jar, or its extracted form. */
 	AgentLauncher agent(Path jar) {
-		return AgentLauncher.jar(jar, "agent").name("bench-agent").jvmOptions().directory(this.dir);
+		return AgentLauncher.jar(jar, "agent")
+			.name("bench-agent")
+			.jvmOptions(this.agentJvmOptions.toArray(String[]::new))
+			.directory(this.dir);
 	}
 
 	AgentLauncher baseline() {

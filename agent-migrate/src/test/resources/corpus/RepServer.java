@@ -1,0 +1,38 @@
+package com.example.legacy;
+
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+
+/**
+ * Legacy request/reply server: one REP socket, served forever on the main thread.
+ */
+public class RepServer {
+
+    private final ZContext context;
+    private ZMQ.Socket socket;
+
+    public RepServer(String endpoint) {
+        this.context = new ZContext();
+        this.socket = context.createSocket(SocketType.REP);
+        socket.bind(endpoint);
+        // make sure the socket and the context are released on Ctrl+C
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "rep-server-shutdown"));
+    }
+
+    public void serve() {
+        while (true) {
+            String request = socket.recvStr();
+            socket.send("echo:" + request); // reply in the same frame
+        }
+    }
+
+    public void close() {
+        socket.close();
+        context.close();
+    }
+
+    public static void main(String[] args) {
+        new RepServer(args.length > 0 ? args[0] : "tcp://*:5570").serve();
+    }
+}
