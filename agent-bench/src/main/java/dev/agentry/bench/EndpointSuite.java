@@ -43,6 +43,9 @@ final class EndpointSuite {
 				measure(agentProcess.endpoint(), agent);
 				measure(rawServer.endpoint(), raw);
 			}
+			// A graceful stop, so that a flight recording asked for by --agent-jvm-options is written.
+			agentProcess.sigterm();
+			agentProcess.waitFor(Duration.ofSeconds(60));
 		}
 		String base = "raw JeroMQ ROUTER echo";
 		return List.of(

@@ -251,8 +251,6 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 
 		private ZMQ.Socket router;
 
-		private int routerIndex;
-
 		private long nextSeq;
 
 		private boolean draining;
@@ -285,7 +283,7 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 			this.router.setRouterMandatory(true);
 			this.router.bind(settings.bind());
 			boundEndpoint = this.router.getLastEndpoint();
-			this.routerIndex = poller.register(this.router, ZMQ.Poller.POLLIN);
+			poller.register(this.router, ZMQ.Poller.POLLIN);
 		}
 
 		@Override
@@ -294,9 +292,8 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 				beginDrain();
 			}
 			takeCompletions();
-			if (poller.pollin(this.routerIndex)) {
-				receive();
-			}
+			// Not only when the poll saw input: the loop skips the poll while work is pending.
+			receive();
 			takeCompletions();
 			takeCancellations();
 			expireDeadlines();
@@ -366,6 +363,7 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 			this.drainDeadlineNanos = this.drainStartNanos + settings.drainTimeout().toNanos();
 		}
 
+		/** Up to a batch, so that replies that are ready go out between batches (more: hasPendingWork). */
 		private void receive() {
 			for (int i = 0; i < RECEIVE_BATCH; i++) {
 				Envelope message = Envelope.receive(this.router);
@@ -374,8 +372,12 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 				}
 				accept(message);
 			}
-			// More may be waiting: poll again at once, after the replies that are ready.
-			wakeup();
+		}
+
+		@Override
+		protected boolean hasPendingWork() {
+			return !this.completions.isEmpty()
+					|| (this.router != null && (this.router.getEvents() & ZMQ.Poller.POLLIN) != 0);
 		}
 
 		private void accept(Envelope message) {

@@ -36,7 +36,8 @@ public abstract class ZmqLoop {
 
 	private final AtomicBoolean wakeupPending = new AtomicBoolean();
 
-	private final ByteBuffer wakeupByte = ByteBuffer.allocate(1);
+	/** Direct: a heap buffer would make every read copy through a temporary direct one. */
+	private final ByteBuffer wakeupBytes = ByteBuffer.allocateDirect(64);
 
 	private final CountDownLatch opened = new CountDownLatch(1);
 
@@ -161,6 +162,16 @@ public abstract class ZmqLoop {
 	/** How long the next poll may block, in milliseconds; -1 waits for a socket or a wake-up. */
 	protected abstract long pollTimeoutMillis();
 
+	/**
+	 * Whether work is waiting that {@link #onPoll} can take without a poll: then the loop
+	 * skips the poll, whose selector bookkeeping (JeroMQ registers and cancels every channel
+	 * on every poll) costs more under load than the work itself. Must turn false once the
+	 * work is taken, or the loop never sleeps.
+	 */
+	protected boolean hasPendingWork() {
+		return false;
+	}
+
 	/** Whether the loop is done; checked after every poll. */
 	protected abstract boolean finished();
 
@@ -176,8 +187,10 @@ public abstract class ZmqLoop {
 			openedOk = true;
 			this.opened.countDown();
 			while (!finished()) {
-				poller.poll(pollTimeoutMillis());
-				drainWakeups();
+				if (!hasPendingWork()) {
+					poller.poll(pollTimeoutMillis());
+					drainWakeups();
+				}
 				onPoll(poller);
 			}
 		}
@@ -210,7 +223,7 @@ public abstract class ZmqLoop {
 	private void drainWakeups() {
 		this.wakeupPending.set(false);
 		try {
-			while (this.wakeupPipe.source().read(this.wakeupByte.clear()) > 0) {
+			while (this.wakeupPipe.source().read(this.wakeupBytes.clear()) > 0) {
 				// Every byte stands for the same request: look at the queues again.
 			}
 		}

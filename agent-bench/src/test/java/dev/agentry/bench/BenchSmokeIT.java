@@ -1,0 +1,55 @@
+package dev.agentry.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Keeps the benchmark from rotting: the packaged command, every suite, one tiny round. The
+ * figures of such a run mean nothing and are not looked at; only that each one was measured
+ * against its baseline and reported.
+ */
+class BenchSmokeIT {
+
+	@TempDir
+	Path dir;
+
+	@Test
+	void everySuiteRunsAndReportsEachFigureAgainstItsBaseline() throws Exception {
+		Path out = this.dir.resolve("results");
+		Path log = this.dir.resolve("bench.log");
+		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+				"-jar", Path.of("target", "agent-bench.jar").toString(), "--quick", "--out=" + out));
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+		assertThat(process.waitFor(10, TimeUnit.MINUTES)).as("the quick run ended").isTrue();
+		assertThat(process.exitValue()).as(Files.readString(log)).isZero();
+
+		assertThat(Files.readString(out.resolve("bench.md"))).contains("| figure |", "raw JeroMQ ROUTER echo",
+				"plain Spring Boot app");
+		JsonNode json = JsonMapper.builder().build().readTree(Files.readString(out.resolve("bench.json")));
+		List<String> names = new ArrayList<>();
+		for (JsonNode figure : json.get("figures")) {
+			names.add(figure.get("name").asString());
+			assertThat(figure.get("agent").get("values")).hasSize(1);
+			assertThat(figure.get("baseline").get("median").isNumber()).isTrue();
+			assertThat(figure.get("ratio").isNumber()).as(figure.toString()).isTrue();
+		}
+		assertThat(names).anyMatch((name) -> name.startsWith("endpoint throughput, 4 clients"))
+			.anyMatch((name) -> name.startsWith("REQ/REP round trip p50"))
+			.anyMatch((name) -> name.startsWith("coordinator path throughput"))
+			.anyMatch((name) -> name.startsWith("idle shutdown"))
+			.anyMatch((name) -> name.startsWith("shutdown with 4 requests in flight"))
+			.anyMatch((name) -> name.startsWith("start-up to readiness 200, fat jar"))
+			.anyMatch((name) -> name.startsWith("RSS when ready, extracted jar + CDS archive"));
+	}
+
+}
