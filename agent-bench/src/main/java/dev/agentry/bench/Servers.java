@@ -37,6 +37,7 @@ final class Servers {
 	AgentLauncher agent(Path jar) {
 		return AgentLauncher.jar(jar, "agent")
 			.name("bench-agent")
+			.property("spring.application.name", "bench-agent")
 			.jvmOptions(this.agentJvmOptions.toArray(String[]::new))
 			.directory(this.dir);
 	}
