@@ -2,10 +2,11 @@ package dev.agentry.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
+import dev.agentry.test.JarRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -26,12 +27,10 @@ class BenchSmokeIT {
 	@Test
 	void everySuiteRunsAndReportsEachFigureAgainstItsBaseline() throws Exception {
 		Path out = this.dir.resolve("results");
-		Path log = this.dir.resolve("bench.log");
-		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-jar", Path.of("target", "agent-bench.jar").toString(), "--quick", "--out=" + out));
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-		assertThat(process.waitFor(10, TimeUnit.MINUTES)).as("the quick run ended").isTrue();
-		assertThat(process.exitValue()).as(Files.readString(log)).isZero();
+		JarRun run = JarRun.of(Path.of("target", "agent-bench.jar"), Duration.ofMinutes(10),
+				this.dir.resolve("bench.log"), "--quick", "--out=" + out);
+		assertThat(run.finished()).as("the quick run ended").isTrue();
+		assertThat(run.exitCode()).as(run.output()).isZero();
 
 		assertThat(Files.readString(out.resolve("bench.md"))).contains("| figure |", "raw JeroMQ ROUTER echo",
 				"plain Spring Boot app");

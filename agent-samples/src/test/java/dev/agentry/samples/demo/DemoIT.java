@@ -1,11 +1,10 @@
 package dev.agentry.samples.demo;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
+import dev.agentry.test.JarRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,27 +24,10 @@ class DemoIT {
 
 	@Test
 	void rollsBothWorkersUnderLoadWithoutLosingOrFailingARequest() throws Exception {
-		Path output = this.dir.resolve("demo.out");
-		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-		Process demo = new ProcessBuilder(List.of(java, "-jar", JAR.toString(), "demo")).redirectErrorStream(true)
-			.redirectOutput(output.toFile())
-			.start();
-		boolean finished;
-		try {
-			finished = demo.waitFor(3, TimeUnit.MINUTES);
-		}
-		finally {
-			// A demo that hangs is killed with its children: its shutdown hook kills them on SIGTERM.
-			if (demo.isAlive()) {
-				demo.destroy();
-				if (!demo.waitFor(15, TimeUnit.SECONDS)) {
-					demo.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-				}
-			}
-		}
-		String text = Files.readString(output, StandardCharsets.UTF_8);
-		assertThat(finished).as("the demo finished within 3 minutes; output:%n%s", text).isTrue();
-		assertThat(demo.exitValue()).as("exit code; output:%n%s", text).isZero();
+		JarRun demo = JarRun.of(JAR, Duration.ofMinutes(3), this.dir.resolve("demo.out"), "demo");
+		String text = demo.output();
+		assertThat(demo.finished()).as("the demo finished within 3 minutes; output:%n%s", text).isTrue();
+		assertThat(demo.exitCode()).as("exit code; output:%n%s", text).isZero();
 		assertThat(text).as("progress lines")
 			.contains("[demo] started service-registry", "[demo] started request-coordinator", "[demo] load running: 4 clients",
 					"[demo] rolling model-worker-1: new instance model-worker-3 ready and registered",

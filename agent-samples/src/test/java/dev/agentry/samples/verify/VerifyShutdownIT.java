@@ -5,8 +5,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
+import dev.agentry.test.JarRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -28,15 +28,13 @@ class VerifyShutdownIT {
 	@Test
 	void verifiesTwoAgentsAndWritesTheJsonReport() throws Exception {
 		Path report = this.dir.resolve("verify.json");
-		Path output = this.dir.resolve("verify.out");
-		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-jar", JAR.toString(), "verify-shutdown", "--agents=service-registry,model-worker",
-				"--scenarios=idle,load,drain-timeout,sigint", "--report=" + report, "--dir=" + this.dir.resolve("agents")));
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
 		// 7 rows of a few seconds each, on a slow machine: a hang is a bug, slowness is not.
-		assertThat(process.waitFor(Duration.ofMinutes(5).toSeconds(), TimeUnit.SECONDS)).isTrue();
-		String printed = Files.readString(output);
-		assertThat(process.exitValue()).as(printed).isZero();
+		JarRun run = JarRun.of(JAR, Duration.ofMinutes(5), this.dir.resolve("verify.out"), "verify-shutdown",
+				"--agents=service-registry,model-worker", "--scenarios=idle,load,drain-timeout,sigint",
+				"--report=" + report, "--dir=" + this.dir.resolve("agents"));
+		String printed = run.output();
+		assertThat(run.finished()).as(printed).isTrue();
+		assertThat(run.exitCode()).as(printed).isZero();
 		assertThat(printed).contains("RESULT: PASS, 7 checks")
 			.contains("AGENT", "SCENARIO", "TIME TO EXIT", "IN-FLIGHT ANSWERED", "LATE ANSWERED", "PORTS FREE",
 					"REPORT STEPS");
