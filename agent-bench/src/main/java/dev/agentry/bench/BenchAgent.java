@@ -7,12 +7,15 @@ import dev.agentry.core.endpoint.AgentAction;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
 /**
  * The agent under measurement: agent-core with a trivial JSON handler ({@code echo} sends the
- * request's {@code pad} back) and a slow one ({@code slow}, for shutdowns with requests in
- * flight). Started by {@code java -jar agent-bench.jar agent [--property=value ...]}.
+ * request's {@code pad} back; inline, on the endpoint's socket thread, or with
+ * {@code --bench.pool-echo=true} on the handler pool as a handler that may block would run)
+ * and a slow one ({@code slow}, for shutdowns with requests in flight). Started by
+ * {@code java -jar agent-bench.jar agent [--property=value ...]}.
  */
 @SpringBootApplication
 public class BenchAgent {
@@ -21,15 +24,36 @@ public class BenchAgent {
 		SpringApplication.run(BenchAgent.class, args);
 	}
 
+	static Map<String, Object> echo(ActionRequest request) {
+		return Map.of("pad", request.body().path("pad").asString(""));
+	}
+
+	@Component
+	@ConditionalOnProperty(name = "bench.pool-echo", havingValue = "false", matchIfMissing = true)
+	static class InlineEcho {
+
+		@AgentAction(value = "echo", inline = true)
+		Map<String, Object> echo(ActionRequest request) {
+			return BenchAgent.echo(request);
+		}
+
+	}
+
+	@Component
+	@ConditionalOnProperty(name = "bench.pool-echo", havingValue = "true")
+	static class PoolEcho {
+
+		@AgentAction("echo")
+		Map<String, Object> echo(ActionRequest request) {
+			return BenchAgent.echo(request);
+		}
+
+	}
+
 	@Component
 	static class Handlers {
 
 		record Slow(long millis) {
-		}
-
-		@AgentAction("echo")
-		Map<String, Object> echo(ActionRequest request) {
-			return Map.of("pad", request.body().path("pad").asString(""));
 		}
 
 		@AgentAction("slow")

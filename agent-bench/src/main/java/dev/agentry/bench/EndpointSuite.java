@@ -9,7 +9,9 @@ import dev.agentry.test.AgentProcess;
 
 /**
  * An agent-core endpoint with a trivial JSON handler against a raw JeroMQ ROUTER echo: the
- * same 100-byte requests from the same clients, measured in alternation in every round.
+ * same 100-byte requests from the same clients, measured in alternation in every round. The
+ * handler runs twice over: inline (on the socket thread, as a handler that never blocks
+ * should) and on the handler pool (as one that may block must).
  */
 final class EndpointSuite {
 
@@ -30,35 +32,51 @@ final class EndpointSuite {
 	}
 
 	List<Comparison> run() throws InterruptedException {
-		Figures agent = new Figures();
+		Figures inline = new Figures();
+		Figures pool = new Figures();
 		Figures raw = new Figures();
-		try (AgentProcess agentProcess = this.servers.agent().start(); Servers.RawServer rawServer = this.servers.raw()) {
-			agentProcess.awaitReady(Servers.READY_TIMEOUT);
-			// Untimed: both JVMs compile their hot paths before anything counts.
+		try (AgentProcess inlineAgent = this.servers.agent().start();
+				AgentProcess poolAgent = this.servers.agent().property("bench.pool-echo", "true").start();
+				Servers.RawServer rawServer = this.servers.raw()) {
+			inlineAgent.awaitReady(Servers.READY_TIMEOUT);
+			poolAgent.awaitReady(Servers.READY_TIMEOUT);
+			// Untimed: the JVMs compile their hot paths before anything counts.
 			this.progress.accept("endpoint warm-up");
-			warmUp(agentProcess.endpoint());
+			warmUp(inlineAgent.endpoint());
+			warmUp(poolAgent.endpoint());
 			warmUp(rawServer.endpoint());
 			for (int round = 1; round <= this.options.rounds(); round++) {
 				this.progress.accept("endpoint round " + round + "/" + this.options.rounds());
-				measure(agentProcess.endpoint(), agent);
+				measure(inlineAgent.endpoint(), inline);
+				measure(poolAgent.endpoint(), pool);
 				measure(rawServer.endpoint(), raw);
 			}
 			// A graceful stop, so that a flight recording asked for by --agent-jvm-options is written.
-			agentProcess.sigterm();
-			agentProcess.waitFor(Duration.ofSeconds(60));
+			for (AgentProcess agent : List.of(inlineAgent, poolAgent)) {
+				agent.sigterm();
+				agent.waitFor(Duration.ofSeconds(60));
+			}
 		}
 		String base = "raw JeroMQ ROUTER echo";
-		return List.of(
-				new Comparison("endpoint throughput, 1 client x " + WINDOW + " in flight", "replies/s",
-						Samples.of(agent.oneClient), Samples.of(raw.oneClient), base, 0.5, true),
-				new Comparison("endpoint throughput, 4 clients x " + WINDOW + " in flight", "replies/s",
-						Samples.of(agent.fourClients), Samples.of(raw.fourClients), base, 0.5, true),
-				new Comparison("REQ/REP round trip p50", "µs", Samples.of(agent.p50), Samples.of(raw.p50), base, 1.3,
-						false),
-				new Comparison("REQ/REP round trip p99", "µs", Samples.of(agent.p99), Samples.of(raw.p99), base, null,
-						false),
-				new Comparison("REQ/REP round trip p99.9", "µs", Samples.of(agent.p999), Samples.of(raw.p999), base,
-						null, false));
+		List<Comparison> comparisons = new ArrayList<>();
+		for (Variant variant : List.of(new Variant("inline handler", inline), new Variant("pool handler", pool))) {
+			Figures agent = variant.figures();
+			String name = ", " + variant.name();
+			comparisons.add(new Comparison("endpoint throughput, 1 client x " + WINDOW + " in flight" + name,
+					"replies/s", Samples.of(agent.oneClient), Samples.of(raw.oneClient), base, 0.5, true));
+			comparisons.add(new Comparison("endpoint throughput, 4 clients x " + WINDOW + " in flight" + name,
+					"replies/s", Samples.of(agent.fourClients), Samples.of(raw.fourClients), base, 0.5, true));
+			comparisons.add(new Comparison("REQ/REP round trip p50" + name, "µs", Samples.of(agent.p50),
+					Samples.of(raw.p50), base, 1.3, false));
+			comparisons.add(new Comparison("REQ/REP round trip p99" + name, "µs", Samples.of(agent.p99),
+					Samples.of(raw.p99), base, null, false));
+			comparisons.add(new Comparison("REQ/REP round trip p99.9" + name, "µs", Samples.of(agent.p999),
+					Samples.of(raw.p999), base, null, false));
+		}
+		return comparisons;
+	}
+
+	private record Variant(String name, Figures figures) {
 	}
 
 	private static void warmUp(String endpoint) throws InterruptedException {

@@ -1,6 +1,9 @@
 package dev.agentry.core.endpoint;
 
-/** Handles one action; runs on the endpoint's handler pool, never on its socket thread. */
+/**
+ * Handles one action; runs on the endpoint's handler pool, or on its socket thread when
+ * registered inline (see {@link AgentAction#inline()}).
+ */
 @FunctionalInterface
 public interface ActionHandler {
 

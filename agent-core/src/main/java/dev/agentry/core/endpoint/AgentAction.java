@@ -25,4 +25,14 @@ public @interface AgentAction {
 	/** The endpoint that serves it: {@code main} is {@code agent.endpoint}, others are {@code agent.endpoints.<name>}. */
 	String endpoint() default RequestEndpoint.MAIN;
 
+	/**
+	 * Run the handler on the endpoint's socket thread instead of its handler pool: for
+	 * handlers that never block (a lookup in memory, a computation of microseconds), it saves
+	 * the two thread hand-overs per request that the pool costs. Such a handler holds up
+	 * every other request of the endpoint while it runs, and its deadline cannot cut it
+	 * short; one that takes longer than {@value RequestEndpoint#SLOW_INLINE_MILLIS} ms is
+	 * logged (once per action). Default {@code false}: the pool.
+	 */
+	boolean inline() default false;
+
 }

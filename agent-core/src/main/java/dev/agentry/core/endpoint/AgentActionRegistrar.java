@@ -28,7 +28,7 @@ public final class AgentActionRegistrar implements BeanPostProcessor {
 				(MethodIntrospector.MetadataLookup<AgentAction>) (method) -> AnnotatedElementUtils
 					.findMergedAnnotation(method, AgentAction.class));
 		methods.forEach((method, annotation) -> this.actions.register(annotation.endpoint(), annotation.value(),
-				handlerFor(bean, method)));
+				handlerFor(bean, method), annotation.inline()));
 		return bean;
 	}
 

@@ -17,7 +17,19 @@ public final class AgentActions {
 
 	private final Map<String, Map<String, ActionHandler>> handlers = new ConcurrentHashMap<>();
 
+	/** Per endpoint, the actions whose handlers run on the socket thread ({@link AgentAction#inline()}). */
+	private final Map<String, Set<String>> inline = new ConcurrentHashMap<>();
+
+	/** A handler that runs on the endpoint's handler pool. */
 	public void register(String endpoint, String action, ActionHandler handler) {
+		register(endpoint, action, handler, false);
+	}
+
+	/**
+	 * A handler, on the endpoint's socket thread when {@code inline} (for handlers that never
+	 * block: see {@link AgentAction#inline()}), else on its handler pool.
+	 */
+	public void register(String endpoint, String action, ActionHandler handler, boolean inline) {
 		if (action == null || action.isBlank()) {
 			throw new IllegalArgumentException("An action needs a name");
 		}
@@ -29,6 +41,18 @@ public final class AgentActions {
 		if (previous != null) {
 			throw new IllegalStateException("Action '" + action + "' of endpoint '" + endpoint + "' has two handlers");
 		}
+		if (inline) {
+			this.inline.computeIfAbsent(endpoint, (key) -> ConcurrentHashMap.newKeySet()).add(action);
+		}
+	}
+
+	public boolean isInline(String endpoint, String action) {
+		return this.inline.getOrDefault(endpoint, Set.of()).contains(action);
+	}
+
+	/** Whether any action of the endpoint runs inline: only then does its socket thread parse requests. */
+	public boolean hasInline(String endpoint) {
+		return !this.inline.getOrDefault(endpoint, Set.of()).isEmpty();
 	}
 
 	public ActionHandler find(String endpoint, String action) {

@@ -2,10 +2,12 @@ package dev.agentry.core.endpoint;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -51,6 +53,9 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 	private static final Log logger = LogFactory.getLog(RequestEndpoint.class);
 
 	private static final int RECEIVE_BATCH = 256;
+
+	/** An inline handler that runs longer than this holds up its endpoint: it is logged. */
+	static final long SLOW_INLINE_MILLIS = 10;
 
 	private final Settings settings;
 
@@ -251,6 +256,11 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 
 		private ZMQ.Socket router;
 
+		private final boolean parseHere = actions.hasInline(settings.name());
+
+		/** Inline actions already logged as slow: one WARN each, not one per request. */
+		private final Set<String> slowInline = new HashSet<>();
+
 		private long nextSeq;
 
 		private boolean draining;
@@ -394,11 +404,41 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 				refuseUnavailable(message, body, now);
 				return;
 			}
+			long deadline = now + settings.requestTimeout().toNanos();
+			ActionRequest parsed = null;
+			if (this.parseHere) {
+				// Some actions run here: the request must be parsed to know whether it is one.
+				Object request = dispatcher.parse(body, deadline);
+				if (!(request instanceof ActionRequest action)) {
+					RequestDispatcher.Result refused = (RequestDispatcher.Result) request;
+					reply(message, refused.reply(), refused.action(), refused.outcome(), now);
+					return;
+				}
+				if (actions.isInline(settings.name(), action.action())) {
+					answerInline(message, action, now);
+					return;
+				}
+				parsed = action;
+			}
 			long seq = this.nextSeq++;
-			Inflight request = new Inflight(message, body, now, now + settings.requestTimeout().toNanos());
+			Inflight request = new Inflight(message, body, now, deadline);
+			request.request = parsed;
 			this.inflight.put(seq, request);
 			inflightCount.set(this.inflight.size());
 			this.handlers.execute(() -> handle(seq, request));
+		}
+
+		/** An inline action: run on this thread, answered at once, never in flight. */
+		private void answerInline(Envelope message, ActionRequest action, long now) {
+			long started = System.nanoTime();
+			RequestDispatcher.Result result = dispatcher.dispatch(action);
+			long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+			if (tookMillis > SLOW_INLINE_MILLIS && this.slowInline.add(action.action())) {
+				logger.warn("Endpoint '" + settings.name() + "': the inline handler of action '" + action.action()
+						+ "' ran " + tookMillis + " ms on the socket thread, holding up every other request; "
+						+ "a handler that can block must run on the pool (@AgentAction without inline)");
+			}
+			reply(message, result.reply(), result.action(), result.outcome(), now);
 		}
 
 		private void refuseUnavailable(Envelope message, byte[] body, long now) {
@@ -423,7 +463,9 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 			}
 			RequestDispatcher.Result result;
 			try {
-				Object parsed = dispatcher.parse(request.body, request.deadlineNanos);
+				// Parsed already on the socket thread when the endpoint has inline actions.
+				Object parsed = (request.request != null) ? request.request
+						: dispatcher.parse(request.body, request.deadlineNanos);
 				if (parsed instanceof ActionRequest action) {
 					request.request = action;
 					result = AgentActions.HEALTH_CHECK.equals(action.action())

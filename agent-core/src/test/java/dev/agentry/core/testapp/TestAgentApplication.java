@@ -117,4 +117,37 @@ public class TestAgentApplication {
 
 	}
 
+	/**
+	 * An endpoint with inline and pool actions side by side; the main endpoint keeps the
+	 * default path (requests parsed on the handler threads).
+	 */
+	@Component
+	@ConditionalOnProperty("agent.endpoints.inline.bind")
+	static class InlineHandlers {
+
+		/** Which thread ran it: the endpoint's socket thread when inline. */
+		@AgentAction(value = "thread-inline", endpoint = "inline", inline = true)
+		Map<String, Object> threadInline() {
+			return Map.of("thread", Thread.currentThread().getName());
+		}
+
+		@AgentAction(value = "thread-pool", endpoint = "inline")
+		Map<String, Object> threadPool() {
+			return Map.of("thread", Thread.currentThread().getName());
+		}
+
+		@AgentAction(value = "fail-inline", endpoint = "inline", inline = true)
+		Object failInline() {
+			throw new IllegalStateException("secret inline detail");
+		}
+
+		@AgentAction(value = "slow-inline", endpoint = "inline", inline = true)
+		Map<String, Object> slowInline() throws InterruptedException {
+			// What an inline handler must never do; the endpoint logs it.
+			Thread.sleep(50);
+			return Map.of();
+		}
+
+	}
+
 }
