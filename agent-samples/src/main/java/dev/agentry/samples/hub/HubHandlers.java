@@ -6,7 +6,10 @@ import dev.agentry.core.endpoint.AgentAction;
 
 import org.springframework.stereotype.Component;
 
-/** {@code status}: every registered agent's service, instance, state and age of its last answer. */
+/**
+ * {@code status}: every registered agent's service, instance, state and age of its last answer.
+ * Inline: it reads what the health polls left in memory and never blocks.
+ */
 @Component
 class HubHandlers {
 
@@ -16,7 +19,7 @@ class HubHandlers {
 		this.peers = peers;
 	}
 
-	@AgentAction("status")
+	@AgentAction(value = "status", inline = true)
 	Map<String, Object> status() {
 		return Map.of("agents", this.peers.status());
 	}

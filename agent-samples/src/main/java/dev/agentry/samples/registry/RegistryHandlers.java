@@ -11,7 +11,10 @@ import dev.agentry.core.endpoint.AgentException;
 
 import org.springframework.stereotype.Component;
 
-/** {@code register}, {@code heartbeat}, {@code deregister}, {@code lookup}. */
+/**
+ * {@code register}, {@code heartbeat}, {@code deregister}, {@code lookup}: all inline, on the
+ * endpoint's socket thread, because they only touch the in-memory store and never block.
+ */
 @Component
 class RegistryHandlers {
 
@@ -33,7 +36,7 @@ class RegistryHandlers {
 	record Lookup(String service) {
 	}
 
-	@AgentAction("register")
+	@AgentAction(value = "register", inline = true)
 	Map<String, Object> register(Register register) {
 		required("service", register.service());
 		required("instance", register.instance());
@@ -50,21 +53,21 @@ class RegistryHandlers {
 		return Map.of("registered", true);
 	}
 
-	@AgentAction("heartbeat")
+	@AgentAction(value = "heartbeat", inline = true)
 	Map<String, Object> heartbeat(Instance instance) {
 		required("service", instance.service());
 		required("instance", instance.instance());
 		return Map.of("registered", this.store.heartbeat(instance.service(), instance.instance()));
 	}
 
-	@AgentAction("deregister")
+	@AgentAction(value = "deregister", inline = true)
 	Map<String, Object> deregister(Instance instance) {
 		required("service", instance.service());
 		required("instance", instance.instance());
 		return Map.of("removed", this.store.deregister(instance.service(), instance.instance()));
 	}
 
-	@AgentAction("lookup")
+	@AgentAction(value = "lookup", inline = true)
 	Map<String, Object> lookup(Lookup lookup) {
 		long now = System.nanoTime();
 		List<Map<String, Object>> instances = this.store.lookup(lookup.service())
