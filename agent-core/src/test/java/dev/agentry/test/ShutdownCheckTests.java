@@ -52,11 +52,13 @@ class ShutdownCheckTests {
 
 	@Test
 	void requestsThatOutliveTheDrainAreAnsweredTimeoutAndCountedForced() {
-		AgentLauncher launcher = testAgent().property("agent.shutdown.drain-timeout", "1s");
+		// Delay 1 s, then a 3 s drain: the late client connects 0.5 s into it, with room to spare
+		// for a new connection whose handshake JeroMQ stalls (it retries after 2 s).
+		AgentLauncher launcher = testAgent().property("agent.shutdown.drain-timeout", "3s");
 		ShutdownResult result = ShutdownCheck.of(launcher)
-			.load(new Load("{\"action\":\"slow\",\"millis\":5000}", 1, 2))
+			.load(new Load("{\"action\":\"slow\",\"millis\":8000}", 1, 2))
 			.expectForced()
-			.lateRequestAfter(Duration.ofMillis(1300))
+			.lateRequestAfter(Duration.ofMillis(1500))
 			.run();
 
 		assertThat(result).isClean();

@@ -1,5 +1,6 @@
 package dev.agentry.test;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +30,7 @@ final class LateRequest {
 		this.signalNanos = signalNanos;
 	}
 
-	static LateRequest start(String endpoint, String template, long signalNanos, java.time.Duration after) {
+	static LateRequest start(String endpoint, String template, long signalNanos, Duration after) {
 		CompletableFuture<RequestRecord> record = new CompletableFuture<>();
 		Thread thread = new Thread(() -> record.complete(send(endpoint, template, signalNanos, after)),
 				"agentry-late-request");
@@ -38,7 +39,7 @@ final class LateRequest {
 		return new LateRequest(record, signalNanos);
 	}
 
-	private static RequestRecord send(String endpoint, String template, long signalNanos, java.time.Duration after) {
+	private static RequestRecord send(String endpoint, String template, long signalNanos, Duration after) {
 		long sendAt = signalNanos + after.toNanos();
 		long wait = sendAt - System.nanoTime();
 		if (wait > 0) {

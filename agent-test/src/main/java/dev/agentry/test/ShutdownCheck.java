@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 
 import tools.jackson.databind.JsonNode;
@@ -209,8 +209,8 @@ public final class ShutdownCheck {
 	}
 
 	private ShutdownResult stop(AgentProcess agent, LoadDriver driver, Duration limit, List<String> problems) {
-		AtomicLong exitNanos = new AtomicLong();
-		agent.process().onExit().thenRun(() -> exitNanos.compareAndSet(0, System.nanoTime()));
+		// Stamped by the JDK's process reaper the moment the process ends, not by this loop's polls.
+		CompletableFuture<Long> exitNanos = agent.process().onExit().thenApply((process) -> System.nanoTime());
 		long signalNanos = System.nanoTime();
 		agent.signal(this.signal);
 		LateRequest late = (this.lateRequestAfter != null && this.load != null)
@@ -233,10 +233,6 @@ public final class ShutdownCheck {
 		boolean exited = agent.waitFor(Duration.ofMillis(Math.max(0, (deadline - System.nanoTime()) / 1_000_000)));
 		if (!exited) {
 			agent.kill();
-			exitNanos.compareAndSet(0, System.nanoTime());
-		}
-		while (exitNanos.get() == 0) {
-			Thread.onSpinWait();
 		}
 		if (!secondSent) {
 			problems.add("exited before the second signal was due");
@@ -249,7 +245,7 @@ public final class ShutdownCheck {
 		if (late != null) {
 			all.add(late.await());
 		}
-		Duration timeToExit = Duration.ofNanos(exitNanos.get() - signalNanos);
+		Duration timeToExit = Duration.ofNanos(exitNanos.join() - signalNanos);
 		Integer exitCode = exited ? agent.process().exitValue() : null;
 		return result(agent, exitCode, timeToExit, limit, all, signalNanos, problems, true);
 	}
