@@ -164,8 +164,9 @@ public abstract class ZmqLoop {
 
 	/**
 	 * Whether work is waiting that {@link #onPoll} can take without a poll: then the loop
-	 * skips the poll, whose selector bookkeeping (JeroMQ registers and cancels every channel
-	 * on every poll) costs more under load than the work itself. Must turn false once the
+	 * skips the poll, whose selector bookkeeping (JeroMQ copies its selector's keys into a
+	 * new map and selects at least twice on every poll) costs more under load than the work
+	 * itself. Must turn false once the
 	 * work is taken, or the loop never sleeps.
 	 */
 	protected boolean hasPendingWork() {
