@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -11,12 +12,18 @@ import java.util.concurrent.TimeUnit;
 /** Runs an outside tool to its end, with its output captured in files (no pipe can fill up). */
 final class Command {
 
-	private static final long TIMEOUT_SECONDS = 120;
+	private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
 	private Command() {
 	}
 
 	static Result run(List<String> command, Path workDir, Map<String, String> environment)
+			throws IOException, InterruptedException {
+		return run(command, workDir, environment, TIMEOUT);
+	}
+
+	/** As {@link #run(List, Path, Map)}, for a command that may rightly take longer (or must not). */
+	static Result run(List<String> command, Path workDir, Map<String, String> environment, Duration timeout)
 			throws IOException, InterruptedException {
 		Path out = Files.createTempFile(workDir, "out", ".txt");
 		Path err = Files.createTempFile(workDir, "err", ".txt");
@@ -25,9 +32,9 @@ final class Command {
 			.redirectError(err.toFile());
 		builder.environment().putAll(environment);
 		Process process = builder.start();
-		if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+		if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
 			process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-			throw new IllegalStateException(command + " did not end within " + TIMEOUT_SECONDS + " s");
+			throw new IllegalStateException(command + " did not end within " + timeout.toSeconds() + " s");
 		}
 		return new Result(command, process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
 				Files.readString(err, StandardCharsets.UTF_8));

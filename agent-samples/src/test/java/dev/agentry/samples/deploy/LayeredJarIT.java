@@ -1,10 +1,6 @@
 package dev.agentry.samples.deploy;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -32,8 +28,6 @@ import static org.awaitility.Awaitility.await;
 class LayeredJarIT {
 
 	private static final Path JAR = Repository.ROOT.resolve("agent-samples/target/agent-samples.jar");
-
-	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
 	@TempDir
 	Path dir;
@@ -72,7 +66,7 @@ class LayeredJarIT {
 				.pollInterval(Duration.ofMillis(200))
 				.until(() -> {
 					assertThat(agent.isAlive()).as("the agent exited; log:%n%s", Files.readString(log)).isTrue();
-					return status(httpPort, "/actuator/health/readiness") == 200;
+					return LocalHttp.status(httpPort, "/actuator/health/readiness") == 200;
 				});
 			agent.destroy();
 			assertThat(agent.waitFor(60, TimeUnit.SECONDS)).as("exit after SIGTERM").isTrue();
@@ -124,23 +118,6 @@ class LayeredJarIT {
 
 	private static String java() {
 		return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-	}
-
-	private static int status(int port, String path) {
-		try {
-			return HTTP
-				.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-					.timeout(Duration.ofSeconds(2))
-					.build(), HttpResponse.BodyHandlers.discarding())
-				.statusCode();
-		}
-		catch (IOException ex) {
-			return -1;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return -1;
-		}
 	}
 
 }

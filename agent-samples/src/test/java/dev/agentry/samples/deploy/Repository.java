@@ -14,6 +14,8 @@ final class Repository {
 
 	static final Path DOCKERFILE = ROOT.resolve("Dockerfile");
 
+	static final Path COMPOSE = ROOT.resolve("compose.yaml");
+
 	static final Path TOOLS = ROOT.resolve(".tools");
 
 	private Repository() {
