@@ -38,9 +38,19 @@ final class ContainerEnvironment {
 		for (EnvVar env : container.getEnv()) {
 			this.variables.put(env.getName(), value(env));
 		}
+		this.binder = binder(this.variables);
+	}
+
+	/** Variables given as they are, as docker compose passes a service's environment. */
+	ContainerEnvironment(Map<String, String> variables) {
+		this.variables.putAll(variables);
+		this.binder = binder(this.variables);
+	}
+
+	private static Binder binder(Map<String, Object> variables) {
 		// Spring reads environment variables with its relaxed names only from a source so named.
-		this.binder = new Binder(ConfigurationPropertySources.from(new SystemEnvironmentPropertySource(
-				StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, this.variables)));
+		return new Binder(ConfigurationPropertySources.from(new SystemEnvironmentPropertySource(
+				StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, variables)));
 	}
 
 	private String value(EnvVar env) {
