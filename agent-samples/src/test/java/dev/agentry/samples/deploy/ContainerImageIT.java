@@ -45,12 +45,12 @@ class ContainerImageIT {
 	}
 
 	@Test
-	void theImageRunsTheJvmAsPid1AsTheNonRootUserWithAnExecFormEntrypoint() throws Exception {
+	void theImageHasANonRootUserAndAnExecFormEntrypoint() throws Exception {
 		assertThat(podman.run("image", "inspect", "--format", "{{.Config.User}}", image).outIfSucceeded().strip())
 			.isEqualTo("10001:10001");
 		assertThat(podman.run("image", "inspect", "--format", "{{json .Config.Entrypoint}}", image)
 			.outIfSucceeded()
-			.strip()).isEqualTo("[\"java\",\"org.springframework.boot.loader.launch.JarLauncher\"]");
+			.strip()).isEqualTo("[\"java\",\"-XX:SharedArchiveFile=agent-samples.jsa\",\"-jar\",\"agent-samples.jar\"]");
 	}
 
 	@Test
@@ -63,6 +63,9 @@ class ContainerImageIT {
 			assertThat(podman.run("exec", agent.name, "touch", "/app/probe").exit())
 				.as("the root filesystem is read-only")
 				.isNotZero();
+			assertThat(podman.run("exec", agent.name, "cat", "/proc/1/maps").outIfSucceeded())
+				.as("the JVM maps the image's CDS archive: it fits this JVM and its options")
+				.contains("/app/agent-samples.jsa");
 
 			int inFlight = 4;
 			for (int i = 0; i < inFlight; i++) {

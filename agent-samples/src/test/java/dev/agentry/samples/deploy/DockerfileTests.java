@@ -60,8 +60,35 @@ class DockerfileTests {
 		List<String> entrypoints = dockerfile.all(dockerfile.lastStage(), "ENTRYPOINT");
 		assertThat(entrypoints).hasSize(1);
 		String[] argv = JSON.readValue(entrypoints.get(0), String[].class);
-		assertThat(argv).containsExactly("java", "org.springframework.boot.loader.launch.JarLauncher");
+		assertThat(argv).containsExactly("java", "-XX:SharedArchiveFile=agent-samples.jsa", "-jar",
+				"agent-samples.jar");
 		assertThat(dockerfile.all(dockerfile.lastStage(), "CMD")).isEmpty();
+	}
+
+	@Test
+	void theCdsArchiveIsTrainedWithTheRuntimeStagesJvmAndOptions() throws Exception {
+		DockerfileModel dockerfile = DockerfileModel.read(Repository.DOCKERFILE);
+		List<DockerfileModel.Instruction> runtime = dockerfile.instructions()
+			.stream()
+			.filter((instruction) -> instruction.stage() == dockerfile.lastStage())
+			.toList();
+		int training = indexOf(runtime, "RUN", "-XX:ArchiveClassesAtExit=agent-samples.jsa");
+		assertThat(runtime.get(training).arguments()).contains("-Dspring.context.exit=onRefresh")
+			.contains("-jar agent-samples.jar");
+		// The options that shape the archive are in force for the training run, as at run time.
+		assertThat(indexOf(runtime, "ENV", "JDK_JAVA_OPTIONS=")).isLessThan(training);
+		assertThat(indexOf(runtime, "ENTRYPOINT", "-XX:SharedArchiveFile=agent-samples.jsa")).isGreaterThan(training);
+		assertThat(runtime.stream().filter((instruction) -> instruction.keyword().equals("COPY")).mapToInt(runtime::indexOf))
+			.allMatch((copy) -> copy < training);
+	}
+
+	private static int indexOf(List<DockerfileModel.Instruction> instructions, String keyword, String text) {
+		for (int i = 0; i < instructions.size(); i++) {
+			if (instructions.get(i).keyword().equals(keyword) && instructions.get(i).arguments().contains(text)) {
+				return i;
+			}
+		}
+		throw new AssertionError("No " + keyword + " with " + text);
 	}
 
 	@Test

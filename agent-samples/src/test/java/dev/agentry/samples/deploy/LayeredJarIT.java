@@ -23,7 +23,9 @@ import static org.awaitility.Awaitility.await;
  * The image's runtime stage without a container engine: the packaged samples jar is
  * extracted as the Dockerfile's build stage does, its layers are copied in the Dockerfile's
  * order into one folder as its COPY lines do, and an agent is started there with the
- * Dockerfile's ENTRYPOINT and JVM options, then stopped with SIGTERM.
+ * Dockerfile's ENTRYPOINT and JVM options, then stopped with SIGTERM. The CDS archive that
+ * the ENTRYPOINT names is not there (only the image build trains it): the JVM starts without
+ * it, as it does in an image whose JVM options the archive does not fit.
  */
 class LayeredJarIT {
 
@@ -57,7 +59,7 @@ class LayeredJarIT {
 		ProcessBuilder builder = new ProcessBuilder(command).directory(app.toFile())
 			.redirectErrorStream(true)
 			.redirectOutput(log.toFile());
-		// As in the image: the launcher's classes are found in the working directory.
+		// As in the image: the classes come from the jar and its manifest's lib/ entries only.
 		builder.environment().remove("CLASSPATH");
 		builder.environment().put("JDK_JAVA_OPTIONS", dockerfile.runtimeEnv().get("JDK_JAVA_OPTIONS"));
 		Process agent = builder.start();
@@ -82,7 +84,7 @@ class LayeredJarIT {
 	/** The build stage's extraction, then the runtime stage's COPY of each layer into /app. */
 	private Path runtimeLayout(DockerfileModel dockerfile) throws Exception {
 		Path layers = this.dir.resolve("layers");
-		Command.run(List.of(java(), "-Djarmode=tools", "-jar", JAR.toString(), "extract", "--layers", "--launcher",
+		Command.run(List.of(java(), "-Djarmode=tools", "-jar", JAR.toString(), "extract", "--layers",
 				"--destination", layers.toString()), this.dir, Map.of())
 			.outIfSucceeded();
 		Path app = Files.createDirectories(this.dir.resolve("app"));
