@@ -541,7 +541,7 @@ public final class AgentClient {
 			String reason = (ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName();
 			if (this.unconnectable.put(endpoint, reason) == null) {
 				logger.warn("Agent client '" + name + "' cannot connect to " + endpoint + " (" + reason
-						+ "); calls to it are answered unavailable and each one tries again");
+						+ "); calls move on to another endpoint or are answered unavailable, and each one connects again");
 			}
 		}
 
