@@ -23,8 +23,11 @@ import dev.agentry.core.endpoint.AgentError;
 import dev.agentry.core.endpoint.ErrorReply;
 import dev.agentry.core.zmq.ZmqLoop;
 import dev.agentry.core.zmq.ZmqSockets;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.zeromq.SocketType;
 import org.zeromq.ZMQ;
+import org.zeromq.ZMQException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -37,9 +40,13 @@ import tools.jackson.databind.node.ObjectNode;
  * next endpoint that {@code endpoints} lists, once per endpoint. Replies are matched to calls
  * by an envelope frame that the peer's ROUTER sends back, so request ids stay the caller's.
  * A call never throws for a peer's failure: it ends in the peer's reply or in an error reply
- * ({@code timeout}, {@code unavailable}) written here.
+ * ({@code timeout}, {@code unavailable}) written here. An endpoint that cannot be connected
+ * (a host name that does not resolve yet) is {@code unavailable} for that attempt and tried
+ * again by the next one.
  */
 public final class AgentClient {
+
+	private static final Log logger = LogFactory.getLog(AgentClient.class);
 
 	/** How long a new connection may take before a request queued for it moves on. */
 	private static final Duration CONNECT_GRACE = Duration.ofSeconds(1);
@@ -210,6 +217,12 @@ public final class AgentClient {
 
 		private long nextPruneNanos = System.nanoTime() + PRUNE_INTERVAL_NANOS;
 
+		/**
+		 * Endpoints whose last connect failed, with the reason: told once at WARN, not once per
+		 * call, and forgotten when a connect succeeds.
+		 */
+		private final Map<String, String> unconnectable = new HashMap<>();
+
 		/** Peers whose connection dropped, reported by JeroMQ's I/O thread. */
 		private final Queue<String> disconnected = new ConcurrentLinkedQueue<>();
 
@@ -236,8 +249,9 @@ public final class AgentClient {
 			Call call;
 			while ((call = this.calls.poll()) != null) {
 				// Connect to every endpoint the call may move on to now, so that a failover
-				// finds its connection already up instead of waiting for a handshake then.
-				call.targets.forEach((target) -> this.peers.computeIfAbsent(target, this::connect));
+				// finds its connection already up instead of waiting for a handshake then. One
+				// that failed to connect is tried again only when the call reaches it.
+				call.targets.stream().filter((target) -> !this.unconnectable.containsKey(target)).forEach(this::peer);
 				call.attempt = 0;
 				send(call);
 			}
@@ -324,13 +338,24 @@ public final class AgentClient {
 			long now = System.nanoTime();
 			call.deadline = now + call.attemptNanos;
 			call.queuedSince = now;
+			if (peer(call.target()) == null) {
+				next(call, AgentError.UNAVAILABLE, "cannot connect to " + call.target() + ": "
+						+ this.unconnectable.get(call.target()));
+				return;
+			}
 			if (!trySend(call)) {
 				this.unsent.add(call);
 			}
 		}
 
+		/** The peer of an endpoint, connected now if it is new; {@code null} if that connect failed. */
+		private Peer peer(String endpoint) {
+			return this.peers.computeIfAbsent(endpoint, this::connect);
+		}
+
 		private boolean trySend(Call call) {
-			Peer peer = this.peers.computeIfAbsent(call.target(), this::connect);
+			// send() connected it, and pruning spares the peers of calls that wait to be sent.
+			Peer peer = this.peers.get(call.target());
 			this.lastUsed.put(call.target(), System.nanoTime());
 			// Only on a connection that has completed its handshake: JeroMQ attaches a new
 			// connection before its handshake and loses what was queued on it if the handshake
@@ -494,9 +519,30 @@ public final class AgentClient {
 			// JeroMQ 0.6 inverts libzmq's ZMQ_IMMEDIATE: false is what keeps requests off
 			// connections that are not up yet (jeromq #448).
 			socket.setImmediate(false);
-			socket.connect(endpoint);
+			try {
+				socket.connect(endpoint);
+			}
+			catch (ZMQException | IllegalArgumentException ex) {
+				// Unlike libzmq, JeroMQ resolves the host inside connect() and throws when it does
+				// not resolve, which a peer's DNS name does for a moment after a Service or
+				// container appears. The socket was never registered: closed here, by its owner.
+				socket.close();
+				unconnectable(endpoint, ex);
+				return null;
+			}
+			if (this.unconnectable.remove(endpoint) != null) {
+				logger.info("Agent client '" + name + "' connected to " + endpoint + ", which it could not before");
+			}
 			int index = this.poller.register(socket, ZMQ.Poller.POLLIN);
 			return new Peer(socket, index, System.nanoTime(), ready);
+		}
+
+		private void unconnectable(String endpoint, RuntimeException ex) {
+			String reason = (ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName();
+			if (this.unconnectable.put(endpoint, reason) == null) {
+				logger.warn("Agent client '" + name + "' cannot connect to " + endpoint + " (" + reason
+						+ "); calls move on to another endpoint or are answered unavailable, and each one connects again");
+			}
 		}
 
 

@@ -24,6 +24,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
@@ -32,13 +33,25 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
+@ExtendWith(OutputCaptureExtension.class)
 class AgentClientTests {
 
 	private static final Duration GENEROUS = Duration.ofSeconds(30);
+
+	/**
+	 * An endpoint whose host JeroMQ cannot resolve, so that its connect() throws inside the
+	 * client's loop as it does for a DNS name that does not resolve yet (the same
+	 * UnknownHostException), without asking any name server: a malformed IPv6 literal is
+	 * refused before a lookup. SampleDnsIT shows the same with a real name that resolves later.
+	 */
+	private static final String UNRESOLVABLE = "tcp://[1::2::3]:5555";
 
 	private final ObjectMapper mapper = new AgentJson(JsonMapper.builder().build()).mapper();
 
@@ -186,6 +199,39 @@ class AgentClientTests {
 		assertThat(reply.path("status").asString()).isEqualTo("error");
 		assertThat(reply.path("error").asString()).isEqualTo("unavailable");
 		assertThat(reply.path("retryable").asBoolean()).isTrue();
+	}
+
+	@Test
+	void endpointThatDoesNotResolveIsAnsweredUnavailableWarnedOnceAndTheClientKeepsServing(CapturedOutput output) {
+		AgentClient client = this.clients.create("lonely", List.of(UNRESOLVABLE));
+		for (int i = 0; i < 3; i++) {
+			JsonNode reply = client.call(request("r-" + i), Duration.ofSeconds(10));
+			assertThat(reply.path("status").asString()).isEqualTo("error");
+			assertThat(reply.path("error").asString()).isEqualTo("unavailable");
+			assertThat(reply.path("retryable").asBoolean()).isTrue();
+			assertThat(reply.path("id").asString()).isEqualTo("r-" + i);
+			assertThat(reply.path("message").asString()).startsWith("cannot connect to " + UNRESOLVABLE + ": ")
+				.contains("1::2::3");
+		}
+		assertThat(client.isRunning()).isTrue();
+		assertThat(this.clientContext.getSockets()).as("the sockets whose connect failed").isEmpty();
+		assertThat(output.getAll()).as("WARN lines about the endpoint")
+			.containsOnlyOnce("Agent client 'lonely' cannot connect to " + UNRESOLVABLE);
+		assertThat(output.getAll()).doesNotContain("UnknownHostException").doesNotContain("failed; its sockets are closed");
+	}
+
+	@Test
+	void endpointThatDoesNotResolveIsPassedOverForTheNext() {
+		TestServer echo = server("b", Mode.ECHO);
+		AgentClient client = this.clients.create("peer", List.of(UNRESOLVABLE, echo.endpoint()));
+		// Each call starts at the next endpoint in turn, so one of two calls starts at the unresolvable one.
+		for (int i = 0; i < 2; i++) {
+			JsonNode reply = client.call(request("r-" + i), Duration.ofSeconds(10));
+			assertThat(reply.path("status").asString()).as("reply %s", reply).isEqualTo("ok");
+			assertThat(reply.path("server").asString()).isEqualTo("b");
+		}
+		assertThat(echo.received).hasValue(2);
+		assertThat(this.clientContext.getSockets()).as("only the echo peer's socket").hasSize(1);
 	}
 
 	@Test

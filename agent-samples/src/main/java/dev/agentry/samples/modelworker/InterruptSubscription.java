@@ -22,7 +22,9 @@ import org.springframework.integration.zeromq.inbound.ZeroMqMessageProducer;
 /**
  * Subscribes to the interrupt stream ({@code model-worker.interrupt-endpoint}) with
  * spring-integration-zeromq and cancels the named request: the endpoint answers it
- * {@code cancelled} at once and its handler stops at its next check.
+ * {@code cancelled} at once and its handler stops at its next check. The subscriber connects
+ * once the endpoint's host resolves ({@link StartOnceResolved}): a publisher's DNS name may
+ * not resolve yet when this worker starts.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableIntegration
@@ -51,7 +53,8 @@ class InterruptSubscription {
 		subscriber.setOutputChannel(interrupts);
 		subscriber.setBeanFactory(beanFactory);
 		subscriber.afterPropertiesSet();
-		return ManagedStream.of("interrupt-subscriber", subscriber);
+		return ManagedStream.of("interrupt-subscriber",
+				new StartOnceResolved<>("interrupt-subscriber", properties.interruptEndpoint(), subscriber));
 	}
 
 	private static void cancel(byte[] event, RequestEndpoints endpoints) {
