@@ -16,6 +16,8 @@ final class SamplesImage {
 
 	static final String JAR = "agent-samples/target/agent-samples.jar";
 
+	private static final String LABEL = "dev.agentry.image=samples-test";
+
 	private static boolean built;
 
 	private SamplesImage() {
@@ -26,10 +28,14 @@ final class SamplesImage {
 			if (!Files.isRegularFile(Repository.ROOT.resolve(JAR))) {
 				throw new IllegalStateException(JAR + " is missing: the container tests run after `package`");
 			}
-			podman.run(Duration.ofMinutes(5), "build", "--file", Repository.DOCKERFILE.toString(), "--build-arg",
-					"BUILD_IMAGE=" + Podman.BASE_IMAGE, "--build-arg", "RUNTIME_IMAGE=" + Podman.BASE_IMAGE,
-					"--build-arg", "PREBUILT_JAR=" + JAR, "--tag", TAG, Repository.ROOT.toString())
+			// No intermediate images are kept, and the label lets the image that this one
+			// replaces go: repeated runs do not fill the developer's disk.
+			podman.run(Duration.ofMinutes(5), "build", "--layers=false", "--label", LABEL, "--file",
+					Repository.DOCKERFILE.toString(), "--build-arg", "BUILD_IMAGE=" + Podman.BASE_IMAGE, "--build-arg",
+					"RUNTIME_IMAGE=" + Podman.BASE_IMAGE, "--build-arg", "PREBUILT_JAR=" + JAR, "--tag", TAG,
+					Repository.ROOT.toString())
 				.outIfSucceeded();
+			podman.run("image", "prune", "--force", "--filter", "label=" + LABEL).outIfSucceeded();
 			built = true;
 		}
 		return TAG;
