@@ -217,11 +217,14 @@ public final class AgentClient {
 
 		private long nextPruneNanos = System.nanoTime() + PRUNE_INTERVAL_NANOS;
 
+		private final List<Peer> readable = new ArrayList<>();
+
 		/**
-		 * Endpoints whose last connect failed, with the reason: told once at WARN, not once per
-		 * call, and forgotten when a connect succeeds.
+		 * Endpoints whose last connect failed: told once at WARN, not once per call, tried
+		 * again only after a back-off (each try looks the name up on this thread, which also
+		 * carries every other call's replies), and forgotten when a connect succeeds.
 		 */
-		private final Map<String, String> unconnectable = new HashMap<>();
+		private final Map<String, Unconnectable> unconnectable = new HashMap<>();
 
 		/** Peers whose connection dropped, reported by JeroMQ's I/O thread. */
 		private final Queue<String> disconnected = new ConcurrentLinkedQueue<>();
@@ -241,10 +244,16 @@ public final class AgentClient {
 
 		@Override
 		protected void onPoll(ZMQ.Poller poller) {
+			// The readable peers first, then their replies: a reply can move a call on to an
+			// endpoint connected only now, which adds to the peers while they are walked.
+			this.readable.clear();
 			for (Peer peer : this.peers.values()) {
 				if (poller.pollin(peer.index)) {
-					receive(peer);
+					this.readable.add(peer);
 				}
+			}
+			for (Peer peer : this.readable) {
+				receive(peer);
 			}
 			Call call;
 			while ((call = this.calls.poll()) != null) {
@@ -340,7 +349,7 @@ public final class AgentClient {
 			call.queuedSince = now;
 			if (peer(call.target()) == null) {
 				next(call, AgentError.UNAVAILABLE, "cannot connect to " + call.target() + ": "
-						+ this.unconnectable.get(call.target()));
+						+ this.unconnectable.get(call.target()).reason());
 				return;
 			}
 			if (!trySend(call)) {
@@ -350,7 +359,19 @@ public final class AgentClient {
 
 		/** The peer of an endpoint, connected now if it is new; {@code null} if that connect failed. */
 		private Peer peer(String endpoint) {
-			return this.peers.computeIfAbsent(endpoint, this::connect);
+			Peer peer = this.peers.get(endpoint);
+			if (peer != null) {
+				return peer;
+			}
+			Unconnectable failed = this.unconnectable.get(endpoint);
+			if (failed != null && System.nanoTime() - failed.retryAt() < 0) {
+				return null;
+			}
+			peer = connect(endpoint);
+			if (peer != null) {
+				this.peers.put(endpoint, peer);
+			}
+			return peer;
 		}
 
 		private boolean trySend(Call call) {
@@ -539,12 +560,31 @@ public final class AgentClient {
 
 		private void unconnectable(String endpoint, RuntimeException ex) {
 			String reason = (ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName();
-			if (this.unconnectable.put(endpoint, reason) == null) {
+			Unconnectable last = this.unconnectable.get(endpoint);
+			Duration backOff = (last != null) ? Unconnectable.longer(last.backOff()) : Unconnectable.FIRST_BACK_OFF;
+			this.unconnectable.put(endpoint, new Unconnectable(reason, backOff, System.nanoTime() + backOff.toNanos()));
+			if (last == null) {
 				logger.warn("Agent client '" + name + "' cannot connect to " + endpoint + " (" + reason
-						+ "); calls move on to another endpoint or are answered unavailable, and each one connects again");
+						+ "); calls move on to another endpoint or are answered unavailable, and it is tried again after "
+						+ backOff.toMillis() + " ms, then less often, up to every " + Unconnectable.LONGEST_BACK_OFF.toSeconds() + " s");
 			}
 		}
 
+
+
+	}
+
+	/** Why an endpoint could not be connected, and when to try it again. */
+	private record Unconnectable(String reason, Duration backOff, long retryAt) {
+
+		static final Duration FIRST_BACK_OFF = Duration.ofMillis(250);
+
+		static final Duration LONGEST_BACK_OFF = Duration.ofSeconds(5);
+
+		static Duration longer(Duration backOff) {
+			Duration doubled = backOff.multipliedBy(2);
+			return (doubled.compareTo(LONGEST_BACK_OFF) > 0) ? LONGEST_BACK_OFF : doubled;
+		}
 
 	}
 

@@ -49,7 +49,7 @@ class AgentClientTests {
 	 * An endpoint whose host JeroMQ cannot resolve, so that its connect() throws inside the
 	 * client's loop as it does for a DNS name that does not resolve yet (the same
 	 * UnknownHostException), without asking any name server: a malformed IPv6 literal is
-	 * refused before a lookup. SampleDnsIT shows the same with a real name that resolves later.
+	 * refused before a lookup. UnresolvedPeersIT shows the same with a real name that resolves later.
 	 */
 	private static final String UNRESOLVABLE = "tcp://[1::2::3]:5555";
 

@@ -16,8 +16,9 @@ import org.springframework.context.Lifecycle;
  * (libzmq would keep trying in the background), and spring-integration-zeromq's producer then
  * logs the error and never connects again. A peer's DNS name does not resolve for a moment
  * after its Service or container appears, so the name is looked up here first, on a thread of
- * this class's own that never touches a socket, with a bounded back-off, until it resolves or
- * the component is stopped. The connect that follows finds the name in the JVM's cache of
+ * this class's own, with a bounded back-off, until it resolves or the component is stopped.
+ * That thread then starts the component, which creates its socket and hands it to the
+ * component's own thread; it never uses a socket itself. The connect that follows finds the name in the JVM's cache of
  * successful look-ups ({@code networkaddress.cache.ttl}, 30 s by default). Once connected,
  * JeroMQ looks the name up again on every reconnect and survives failures there.
  */
@@ -73,6 +74,7 @@ final class StartOnceResolved<T extends Lifecycle & DisposableBean> implements L
 		}
 	}
 
+	/** True from start() on, also while the name does not resolve yet: nothing to start again. */
 	@Override
 	public boolean isRunning() {
 		synchronized (this.lock) {

@@ -35,7 +35,7 @@ class ComposeFileTests {
 		for (ComposeFile.Service service : this.compose.services().values()) {
 			assertThat(service.list("command")).as(service.name()).containsExactly(service.name());
 			assertThat(service.get("image")).as(service.name())
-				.isEqualTo("${AGENTRY_IMAGE:-agentry/agent-samples:0.1.0}");
+				.isEqualTo("${AGENTRY_IMAGE:-localhost/agentry/agent-samples:0.1.0}");
 			assertThat(service.get("build")).as("%s builds the repository's Dockerfile", service.name())
 				.isEqualTo(".");
 		}

@@ -102,7 +102,8 @@ class ContainerImageIT {
 
 	@Test
 	void aLongDelayShowsReadiness503OutsideWhileTheAgentKeepsServing() throws Exception {
-		try (RunningAgent agent = RunningAgent.start(podman, image, "--agent.shutdown.delay=8s");
+		// A delay long enough that a slow machine sees the 503 and still gets a request in.
+		try (RunningAgent agent = RunningAgent.start(podman, image, "--agent.shutdown.delay=15s");
 				ZmqTestClient client = ZmqTestClient.req("tcp://127.0.0.1:" + agent.endpointPort)) {
 			assertThat(client.call("{\"action\":\"infer\",\"id\":\"before\",\"text\":\"hello\"}").get("status")
 				.asString()).isEqualTo("ok");
@@ -115,7 +116,7 @@ class ContainerImageIT {
 					throw new IllegalStateException(ex);
 				}
 			});
-			await("readiness 503 from the host after SIGTERM").atMost(Duration.ofSeconds(6))
+			await("readiness 503 from the host after SIGTERM").atMost(Duration.ofSeconds(10))
 				.pollInterval(Duration.ofMillis(100))
 				.until(() -> LocalHttp.status(agent.httpPort, "/actuator/health/readiness") == 503);
 			assertThat(LocalHttp.status(agent.httpPort, "/actuator/health/liveness")).as("liveness while draining")

@@ -101,6 +101,9 @@ class ContainerKubePlayIT {
 		assertThat(podman.inspect(name, "{{.HostConfig.ReadonlyRootfs}}")).isEqualTo("true");
 		assertThat(podman.run("exec", name, "touch", "/tmp/written").exit()).as("the emptyDir at /tmp").isZero();
 		assertThat(podman.run("exec", name, "touch", "/app/written").exit()).as("the read-only root").isNotZero();
+		assertThat(podman.run("exec", name, "cat", "/proc/1/maps").outIfSucceeded())
+			.as("the JVM maps the image's CDS archive under the chart's JVM options and memory limit")
+			.contains("/app/agent-samples.jsa");
 
 		// The chart's environment as the agent reads it: its budget and the grace period agree.
 		ShutdownBudget budget = environment.shutdownBudget();
