@@ -49,7 +49,7 @@ final class Podman {
 	}
 
 	/** podman-compose, or the test skipped (failed under agentry.require-tools). */
-	Path compose() {
+	private static Path composeBinary() {
 		return Tools.require("podman-compose", SETUP_HINT);
 	}
 
@@ -68,7 +68,7 @@ final class Podman {
 	Command.Result compose(Duration timeout, Map<String, String> variables, String... args)
 			throws IOException, InterruptedException {
 		List<String> command = new ArrayList<>();
-		command.add(compose().toString());
+		command.add(composeBinary().toString());
 		command.addAll(List.of("--file", Repository.COMPOSE.toString()));
 		command.addAll(List.of(args));
 		return Command.run(command, workDir(), variables, timeout);
