@@ -21,6 +21,7 @@ import java.util.function.Supplier;
 
 import dev.agentry.core.endpoint.AgentError;
 import dev.agentry.core.endpoint.ErrorReply;
+import dev.agentry.core.zmq.ResolveBackOff;
 import dev.agentry.core.zmq.ZmqLoop;
 import dev.agentry.core.zmq.ZmqSockets;
 import org.apache.commons.logging.Log;
@@ -561,31 +562,19 @@ public final class AgentClient {
 		private void unconnectable(String endpoint, RuntimeException ex) {
 			String reason = (ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName();
 			Unconnectable last = this.unconnectable.get(endpoint);
-			Duration backOff = (last != null) ? Unconnectable.longer(last.backOff()) : Unconnectable.FIRST_BACK_OFF;
+			Duration backOff = (last != null) ? ResolveBackOff.after(last.backOff()) : ResolveBackOff.FIRST;
 			this.unconnectable.put(endpoint, new Unconnectable(reason, backOff, System.nanoTime() + backOff.toNanos()));
 			if (last == null) {
 				logger.warn("Agent client '" + name + "' cannot connect to " + endpoint + " (" + reason
 						+ "); calls move on to another endpoint or are answered unavailable, and it is tried again after "
-						+ backOff.toMillis() + " ms, then less often, up to every " + Unconnectable.LONGEST_BACK_OFF.toSeconds() + " s");
+						+ backOff.toMillis() + " ms, then less often, up to every " + ResolveBackOff.LONGEST.toSeconds() + " s");
 			}
 		}
-
-
 
 	}
 
 	/** Why an endpoint could not be connected, and when to try it again. */
 	private record Unconnectable(String reason, Duration backOff, long retryAt) {
-
-		static final Duration FIRST_BACK_OFF = Duration.ofMillis(250);
-
-		static final Duration LONGEST_BACK_OFF = Duration.ofSeconds(5);
-
-		static Duration longer(Duration backOff) {
-			Duration doubled = backOff.multipliedBy(2);
-			return (doubled.compareTo(LONGEST_BACK_OFF) > 0) ? LONGEST_BACK_OFF : doubled;
-		}
-
 	}
 
 	/** A peer's socket; {@code ready} once its connection has completed its handshake. */

@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 
+import dev.agentry.core.zmq.ResolveBackOff;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -18,17 +19,14 @@ import org.springframework.context.Lifecycle;
  * after its Service or container appears, so the name is looked up here first, on a thread of
  * this class's own, with a bounded back-off, until it resolves or the component is stopped.
  * That thread then starts the component, which creates its socket and hands it to the
- * component's own thread; it never uses a socket itself. The connect that follows finds the name in the JVM's cache of
- * successful look-ups ({@code networkaddress.cache.ttl}, 30 s by default). Once connected,
- * JeroMQ looks the name up again on every reconnect and survives failures there.
+ * component's own thread; it never uses a socket itself. The connect that follows finds the
+ * name in the JVM's cache of successful look-ups ({@code networkaddress.cache.ttl}, 30 s by
+ * default). Once connected, JeroMQ looks the name up again on every reconnect and survives
+ * failures there.
  */
 final class StartOnceResolved<T extends Lifecycle & DisposableBean> implements Lifecycle, DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(StartOnceResolved.class);
-
-	private static final Duration FIRST_RETRY = Duration.ofMillis(250);
-
-	private static final Duration LONGEST_RETRY = Duration.ofSeconds(5);
 
 	private final String name;
 
@@ -98,7 +96,7 @@ final class StartOnceResolved<T extends Lifecycle & DisposableBean> implements L
 
 	private void startOnceResolved() {
 		String host = hostOf(this.url);
-		Duration retry = FIRST_RETRY;
+		Duration retry = ResolveBackOff.FIRST;
 		boolean warned = false;
 		while (true) {
 			String failure = (host != null) ? lookUp(host) : null;
@@ -127,10 +125,7 @@ final class StartOnceResolved<T extends Lifecycle & DisposableBean> implements L
 					return;
 				}
 			}
-			retry = retry.multipliedBy(2);
-			if (retry.compareTo(LONGEST_RETRY) > 0) {
-				retry = LONGEST_RETRY;
-			}
+			retry = ResolveBackOff.after(retry);
 		}
 	}
 
