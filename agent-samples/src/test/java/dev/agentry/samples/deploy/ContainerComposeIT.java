@@ -69,7 +69,7 @@ class ContainerComposeIT {
 			await(service + " healthy").atMost(Duration.ofSeconds(120))
 				.pollInterval(Duration.ofMillis(500))
 				.until(() -> {
-					assertThat(podman.inspect(container, "{{.State.Status}}")).as("%s; log:%n%s", service,
+					assertThat(podman.status(container)).as("%s; log:%n%s", service,
 							podman.logs(container))
 						.isEqualTo("running");
 					return podman.run("healthcheck", "run", container).exit() == 0;
@@ -101,8 +101,8 @@ class ContainerComposeIT {
 		for (String service : compose.services().keySet()) {
 			String container = container(service);
 			String log = podman.logs(container);
-			assertThat(podman.inspect(container, "{{.State.Status}}")).as(service).isEqualTo("exited");
-			assertThat(podman.inspect(container, "{{.State.ExitCode}}"))
+			assertThat(podman.status(container)).as(service).isEqualTo("exited");
+			assertThat(podman.exitCode(container))
 				.as("%s's exit code (137 would be the SIGKILL at the end of the grace period); log:%n%s", service,
 						log)
 				.isEqualTo("143");

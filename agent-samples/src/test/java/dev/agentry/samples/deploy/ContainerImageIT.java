@@ -170,12 +170,12 @@ class ContainerImageIT {
 		}
 
 		String state() throws Exception {
-			return this.podman.inspect(this.name, "{{.State.Status}}");
+			return this.podman.status(this.name);
 		}
 
 		int exitCode() throws Exception {
 			assertThat(state()).isEqualTo("exited");
-			return Integer.parseInt(this.podman.inspect(this.name, "{{.State.ExitCode}}"));
+			return Integer.parseInt(this.podman.exitCode(this.name));
 		}
 
 		String log() throws Exception {

@@ -88,7 +88,7 @@ class ContainerKubePlayIT {
 		await("startup probe").atMost(Duration.ofSeconds((long) startup.getFailureThreshold() * startup.getPeriodSeconds()))
 			.pollInterval(Duration.ofMillis(250))
 			.until(() -> {
-				assertThat(podman.inspect(name, "{{.State.Status}}")).as("log:%n%s", podman.logs(name))
+				assertThat(podman.status(name)).as("log:%n%s", podman.logs(name))
 					.isEqualTo("running");
 				return probe(startup, hostPorts) == 200;
 			});
@@ -129,7 +129,7 @@ class ContainerKubePlayIT {
 				deployment.getMetadata().getName() + "-pod-0")
 			.outIfSucceeded();
 		log = podman.logs(name);
-		assertThat(podman.inspect(name, "{{.State.ExitCode}}")).as("exit code; log:%n%s", log).isEqualTo("143");
+		assertThat(podman.exitCode(name)).as("exit code; log:%n%s", log).isEqualTo("143");
 		ShutdownLog.assertEveryStep(AGENT, log);
 		assertThat(log).contains("serving for another " + budget.delay().toMillis() + " ms");
 	}

@@ -79,6 +79,16 @@ final class Podman {
 		return run("inspect", "--format", format, container).outIfSucceeded().strip();
 	}
 
+	/** The container's state: running, exited, ... */
+	String status(String container) throws IOException, InterruptedException {
+		return inspect(container, "{{.State.Status}}");
+	}
+
+	/** The exit code of an exited container, as podman reports it. */
+	String exitCode(String container) throws IOException, InterruptedException {
+		return inspect(container, "{{.State.ExitCode}}");
+	}
+
 	String logs(String container) throws IOException, InterruptedException {
 		Command.Result logs = run("logs", container);
 		// The agent logs to stdout; podman logs replays the container's stderr on its own.
