@@ -28,4 +28,11 @@ public final class SamplesJar {
 		return Optional.empty();
 	}
 
+
+	/** What a command that needs the jar says when {@link #locate()} finds none. */
+	public static String notFound(String command) {
+		return command + ": cannot find agent-samples.jar; run it with java -jar agent-samples.jar " + command
+				+ ", or set -Dagentry.samples.jar=<path>";
+	}
+
 }

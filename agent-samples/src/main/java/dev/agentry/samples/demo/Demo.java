@@ -146,8 +146,7 @@ public final class Demo {
 		}
 		Optional<Path> jar = SamplesJar.locate();
 		if (jar.isEmpty()) {
-			System.err.println("demo: cannot find agent-samples.jar; run it with java -jar agent-samples.jar demo,"
-					+ " or set -Dagentry.samples.jar=<path>");
+			System.err.println(SamplesJar.notFound("demo"));
 			return 2;
 		}
 		Path dir;

@@ -58,8 +58,7 @@ public final class VerifyShutdown {
 		}
 		Optional<Path> jar = SamplesJar.locate();
 		if (jar.isEmpty()) {
-			System.err.println("verify-shutdown: cannot find agent-samples.jar; run it with java -jar "
-					+ "agent-samples.jar verify-shutdown, or set -Dagentry.samples.jar=<path>");
+			System.err.println(SamplesJar.notFound("verify-shutdown"));
 			return 2;
 		}
 		try {
