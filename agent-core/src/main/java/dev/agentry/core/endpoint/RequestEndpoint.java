@@ -60,14 +60,17 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 	private static final int RECEIVE_BATCH = 256;
 
 	/**
-	 * The ROUTER's send high-water mark: replies queued for one peer that is not reading (a
-	 * reading peer's own receive queue and the kernel's buffers take bursts long before). No
-	 * reply is larger than {@code agent.zmq.max-message-size} (see {@code reply}), so a peer
-	 * that never reads can hold at most 64 times that (64 MB at the defaults) per connection;
-	 * replies beyond it are dropped and counted undeliverable. JeroMQ's default, 1000, would
-	 * let one such peer hold 1 GB.
+	 * The ROUTER's send high-water mark: how many replies ZeroMQ queues for one peer before
+	 * it counts the peer as not reading and further replies to it are dropped (and counted
+	 * undeliverable). No reply is larger than {@code agent.zmq.max-message-size} (see
+	 * {@code reply}), so a peer that never reads can hold at most this many times that per
+	 * connection, and only with replies it paid for with as many requests. It cannot be much
+	 * lower: a peer that does read can be this far behind when its I/O thread is not
+	 * scheduled during a burst (one pass of the loop sends up to a receive batch of refusals
+	 * plus every completion); 64 lost a third of a 300-request burst on a loaded two-core
+	 * machine. A bound in bytes would need replies held here and counted in max-inflight-bytes.
 	 */
-	static final int REPLIES_QUEUED_PER_PEER = 64;
+	static final int REPLIES_QUEUED_PER_PEER = 1000;
 
 	/** An inline handler that runs longer than this holds up its endpoint: it is logged. */
 	static final long SLOW_INLINE_MILLIS = 10;
