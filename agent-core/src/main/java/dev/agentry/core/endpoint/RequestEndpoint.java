@@ -563,7 +563,10 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 						: dispatcher.parse(request.body, request.deadlineNanos);
 				if (parsed instanceof ActionRequest action) {
 					request.request = action;
-					result = dispatcher.dispatch(action);
+					// Answered on the socket thread as a rule; here only if its peek missed it.
+					result = AgentActions.HEALTH_CHECK.equals(action.action())
+							? new RequestDispatcher.Result(healthReply.get(), AgentActions.HEALTH_CHECK, "ok")
+							: dispatcher.dispatch(action);
 				}
 				else {
 					result = (RequestDispatcher.Result) parsed;

@@ -34,8 +34,9 @@ class RequestEndpointLimitsTests {
 	@Test
 	void floodOfInterruptsAgainstManyQueuedLargeRequestsDoesNotHoldUpOtherRequests() {
 		CountDownLatch gate = new CountDownLatch(1);
+		// Room for the 1,000 queued requests (about 61.5 MB), not for one more of 600 KB.
 		try (RunningAgent agent = start(gate, Map.of("agent.endpoint.threads", "2", "agent.endpoint.max-inflight", "2000",
-				"agent.endpoint.max-inflight-bytes", "256MB"));
+				"agent.endpoint.max-inflight-bytes", "62000000"));
 				ZmqTestClient client = ZmqTestClient.dealer(agent.endpoint());
 				ZmqTestClient prober = ZmqTestClient.req(agent.endpoint())) {
 			RequestEndpoint endpoint = main(agent);
@@ -56,6 +57,11 @@ class RequestEndpointLimitsTests {
 			JsonNode health = prober.call("{\"action\":\"health_check\"}");
 			assertThat(health).as("health_check answered while interrupts are taken").isNotNull();
 			assertThat(health.get("status").asString()).isEqualTo("ok");
+			// Refused by the socket thread itself, which the interrupts must not have held up.
+			JsonNode refused = prober.call("{\"action\":\"echo\",\"id\":\"probe\",\"pad\":\"" + "e".repeat(600_000) + "\"}");
+			assertThat(refused).isNotNull();
+			assertThat(refused.get("id").asString()).isEqualTo("probe");
+			assertThat(refused.get("error").asString()).isEqualTo("unavailable");
 			Set<String> cancelled = new HashSet<>();
 			for (int i = 0; i < 40; i++) {
 				JsonNode reply = client.receive();
