@@ -37,11 +37,12 @@ public final class ZmqTestClient implements AutoCloseable {
 	 * connection that stays silent anyway is replaced, up to five times. After that, every test request is strict: one request, one
 	 * reply, or the test fails.
 	 */
-	private ZmqTestClient(SocketType type, String endpoint, int receiveTimeoutMillis) {
+	private ZmqTestClient(SocketType type, String endpoint, int receiveTimeoutMillis, long maxMessageSize) {
 		this.type = type;
 		for (int attempt = 1; attempt <= WARM_UP_ATTEMPTS; attempt++) {
 			this.socket = this.context.createSocket(type);
 			this.socket.setLinger(0);
+			this.socket.setMaxMsgSize(maxMessageSize);
 			// Short enough to recover from a stalled handshake, long enough for a loaded machine.
 			this.socket.setHandshakeIvl(2000);
 			this.socket.setReceiveTimeOut(5000);
@@ -58,15 +59,24 @@ public final class ZmqTestClient implements AutoCloseable {
 	}
 
 	public static ZmqTestClient req(String endpoint) {
-		return new ZmqTestClient(SocketType.REQ, endpoint, 10_000);
+		return new ZmqTestClient(SocketType.REQ, endpoint, 10_000, -1);
 	}
 
 	public static ZmqTestClient dealer(String endpoint) {
-		return new ZmqTestClient(SocketType.DEALER, endpoint, 10_000);
+		return new ZmqTestClient(SocketType.DEALER, endpoint, 10_000, -1);
 	}
 
 	public static ZmqTestClient dealer(String endpoint, int receiveTimeoutMillis) {
-		return new ZmqTestClient(SocketType.DEALER, endpoint, receiveTimeoutMillis);
+		return new ZmqTestClient(SocketType.DEALER, endpoint, receiveTimeoutMillis, -1);
+	}
+
+	/**
+	 * A DEALER that, like an agent's own sockets, refuses (and disconnects) messages over
+	 * {@code maxMessageSize} bytes: ZMQ_MAXMSGSIZE is taken when a connection is made, so it
+	 * must be set before connecting.
+	 */
+	public static ZmqTestClient dealerWithMaxMessageSize(String endpoint, long maxMessageSize) {
+		return new ZmqTestClient(SocketType.DEALER, endpoint, 10_000, maxMessageSize);
 	}
 
 	public ZMQ.Socket socket() {

@@ -223,7 +223,7 @@ public final class AgentAutoConfiguration {
 			ZmqSockets sockets, AgentActions actions, AgentJson json, AgentMetrics metrics, ShutdownRecorder recorder,
 			HealthReplies health, ApplicationEventPublisher events) {
 		return new RequestEndpoint(new RequestEndpoint.Settings(name, endpoint.bind(), endpoint.threads(),
-				endpoint.maxInflight(), endpoint.requestTimeout(), drain), sockets, actions, json.mapper(), metrics,
+				endpoint.maxInflight(), endpoint.maxInflightBytes().toBytes(), endpoint.requestTimeout(), drain), sockets, actions, json.mapper(), metrics,
 				recorder, health, brokenOnCrash(events));
 	}
 

@@ -37,11 +37,15 @@ public record AgentProperties(String name, String advertiseHost, @DefaultValue E
 	 * @param bind Where the endpoint's ROUTER socket binds; 'none' disables it.
 	 * @param threads Number of handler threads.
 	 * @param maxInflight Requests in flight above which new ones are answered 'unavailable'.
+	 * @param maxInflightBytes Bytes of requests in flight plus replies queued on the endpoint
+	 * above which new requests are answered 'unavailable', so that memory stays bounded
+	 * whatever peers send.
 	 * @param requestTimeout How long a handler may run before the request is answered
 	 * 'timeout'.
 	 */
 	public record Endpoint(@DefaultValue("tcp://*:5555") String bind, @DefaultValue("8") int threads,
-			@DefaultValue("1000") int maxInflight, @DefaultValue("30s") Duration requestTimeout) {
+			@DefaultValue("1000") int maxInflight, @DefaultValue("64MB") DataSize maxInflightBytes,
+			@DefaultValue("30s") Duration requestTimeout) {
 
 		public boolean enabled() {
 			return this.bind != null && !this.bind.isBlank() && !"none".equalsIgnoreCase(this.bind.trim());

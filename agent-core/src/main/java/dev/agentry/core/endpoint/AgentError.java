@@ -3,13 +3,17 @@ package dev.agentry.core.endpoint;
 /** The error codes of the wire protocol, with whether a client may retry them elsewhere. */
 public enum AgentError {
 
-	/** Not UTF-8 JSON, not an object, no {@code action}, wrong field types. */
+	/**
+	 * Not strict UTF-8 JSON (overlong and surrogate encodings included), not an object, a
+	 * repeated key, a float that does not fit a double, no {@code action}, wrong field types,
+	 * an {@code id} that is not a string of at most 256 characters or an integer.
+	 */
 	BAD_REQUEST("bad_request", false),
 
 	/** No handler for the action. */
 	UNKNOWN_ACTION("unknown_action", false),
 
-	/** Draining, or more than {@code agent.endpoint.max-inflight} requests in flight. */
+	/** Draining, or more than {@code agent.endpoint.max-inflight} requests or {@code max-inflight-bytes} bytes in flight. */
 	UNAVAILABLE("unavailable", true),
 
 	/** The handler ran past its deadline. */
@@ -18,7 +22,7 @@ public enum AgentError {
 	/** An interrupt cancelled the request. */
 	CANCELLED("cancelled", false),
 
-	/** The handler threw; the reply names no internals. */
+	/** The handler threw (the reply names no internals), or its reply was over {@code agent.zmq.max-message-size}. */
 	INTERNAL("internal", false);
 
 	private final String code;

@@ -1,16 +1,40 @@
 package dev.agentry.core.endpoint;
 
+import java.io.CharArrayReader;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.DoubleNode;
+import tools.jackson.databind.node.LongNode;
 import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.node.StringNode;
 
 /**
  * Turns one request's bytes into one reply's bytes on a handler thread: parses and checks
  * the request, runs its handler and maps every failure to its protocol error. It never
- * throws and never logs a payload.
+ * throws and never logs a payload. Strict about what a request is (DESIGN.md, {@code bad_request}):
+ * UTF-8 as the JDK's decoder takes it (no overlong forms, no encoded surrogates), no repeated
+ * keys, floats that fit a double, and an {@code id} that is a string of at most
+ * {@value #MAX_ID_LENGTH} characters or an integer that fits a long. Jackson's default
+ * nesting and length constraints stay in force.
  */
 final class RequestDispatcher {
 
@@ -20,6 +44,12 @@ final class RequestDispatcher {
 	/** The {@code action} tag of requests whose action has no handler. */
 	static final String UNKNOWN_ACTION = "unknown";
 
+	/** The longest string {@code id} (in characters, as Python counts them); longer ones are refused. */
+	static final int MAX_ID_LENGTH = 256;
+
+	private static final String BAD_ID = "field 'id' must be a string of at most " + MAX_ID_LENGTH
+			+ " characters or an integer";
+
 	private static final Log logger = LogFactory.getLog(RequestDispatcher.class);
 
 	private final String endpoint;
@@ -28,12 +58,20 @@ final class RequestDispatcher {
 
 	private final ObjectMapper mapper;
 
+	/** Reads requests: the application's mapper, made strict about repeated keys and exact about floats. */
+	private final ObjectReader reader;
+
 	private final Replies replies;
 
 	RequestDispatcher(String endpoint, AgentActions actions, ObjectMapper mapper) {
 		this.endpoint = endpoint;
 		this.actions = actions;
 		this.mapper = mapper;
+		this.reader = mapper.reader()
+			// A repeated key is a bad request, not "the last one wins" (and not two views of one id).
+			.with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+			// Exact first, so that a float that does not fit a double can be refused (floatsFit).
+			.with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 		this.replies = new Replies(mapper);
 	}
 
@@ -47,12 +85,15 @@ final class RequestDispatcher {
 
 	/** Parses the request; returns the reply for a request that can go no further, or the parsed request. */
 	Object parse(byte[] body, long deadlineNanos) {
-		if (!looksLikeUtf8(body)) {
+		CharBuffer text = strictUtf8(body);
+		if (text == null) {
 			return refuse(null, NO_ACTION, AgentError.BAD_REQUEST, "the request is not valid UTF-8 JSON", body.length);
 		}
 		JsonNode request;
 		try {
-			request = this.mapper.readTree(body);
+			// From characters: Jackson then neither guesses UTF-16/32 nor decodes bytes its own, laxer way.
+			request = this.reader.readTree(new CharArrayReader(text.array(), text.arrayOffset() + text.position(),
+					text.remaining()));
 		}
 		catch (JacksonException ex) {
 			return refuse(null, NO_ACTION, AgentError.BAD_REQUEST, "the request is not valid UTF-8 JSON", body.length);
@@ -61,6 +102,14 @@ final class RequestDispatcher {
 			return refuse(null, NO_ACTION, AgentError.BAD_REQUEST, "the request must be a JSON object", body.length);
 		}
 		JsonNode id = request.get("id");
+		if (!isValidId(id)) {
+			// Never echoed: a bad id is what a peer that never reads would pile up in our replies.
+			return refuse(null, NO_ACTION, AgentError.BAD_REQUEST, BAD_ID, body.length);
+		}
+		if (!floatsFit(request)) {
+			return refuse(id, NO_ACTION, AgentError.BAD_REQUEST, "a number in the request does not fit a double",
+					body.length);
+		}
 		JsonNode action = request.get("action");
 		if (action == null || !action.isString() || action.stringValue().isEmpty()) {
 			return refuse(id, NO_ACTION, AgentError.BAD_REQUEST, "field 'action' is missing or not a string",
@@ -72,6 +121,161 @@ final class RequestDispatcher {
 					"no handler for the action (" + name.length() + " characters)", body.length);
 		}
 		return new ActionRequest(this.endpoint, name, (ObjectNode) request, this.mapper, deadlineNanos);
+	}
+
+	/**
+	 * What the socket thread needs of a request before, or in place of, its handler: its id and
+	 * action, read once when the request arrives by a streaming scan of the top level that
+	 * stops as soon as it has both. It does not validate the rest; the handler's
+	 * {@link #parse} does. An id that {@link #parse} would refuse is left out.
+	 */
+	Peek peek(byte[] body) {
+		try (JsonParser parser = this.reader.createParser(body)) {
+			if (parser.nextToken() != JsonToken.START_OBJECT) {
+				return Peek.NONE;
+			}
+			JsonNode id = null;
+			boolean idSeen = false;
+			String action = null;
+			while ((!idSeen || action == null) && parser.nextToken() == JsonToken.PROPERTY_NAME) {
+				String name = parser.currentName();
+				JsonToken value = parser.nextToken();
+				if ("id".equals(name) && !idSeen) {
+					idSeen = true;
+					id = peekId(parser, value);
+				}
+				else if ("action".equals(name) && action == null && value == JsonToken.VALUE_STRING) {
+					action = parser.getString();
+				}
+				else {
+					parser.skipChildren();
+				}
+			}
+			return new Peek(id, known(action), AgentActions.HEALTH_CHECK.equals(action));
+		}
+		catch (JacksonException ex) {
+			return Peek.NONE;
+		}
+	}
+
+	private static JsonNode peekId(JsonParser parser, JsonToken value) {
+		if (value == JsonToken.VALUE_STRING) {
+			String id = parser.getString();
+			return idFits(id) ? StringNode.valueOf(id) : null;
+		}
+		if (value == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+			return LongNode.valueOf(parser.getLongValue());
+		}
+		parser.skipChildren();
+		return null;
+	}
+
+	/** The action's name when it has a handler here; unknown names stay out of metric tags. */
+	private String known(String action) {
+		return (action != null && (AgentActions.HEALTH_CHECK.equals(action) || this.actions.find(this.endpoint, action) != null))
+				? action : NO_ACTION;
+	}
+
+	/** A request's id and known action, as {@link #peek} reads them. */
+	record Peek(JsonNode id, String action, boolean healthCheck) {
+
+		static final Peek NONE = new Peek(null, NO_ACTION, false);
+
+		static Peek of(ActionRequest request) {
+			JsonNode id = request.id();
+			return new Peek((id != null && !id.isNull()) ? id : null, request.action(),
+					AgentActions.HEALTH_CHECK.equals(request.action()));
+		}
+
+		/** The id as {@link RequestEndpoint#cancel(String)} matches it, or {@code null}. */
+		String key() {
+			return (this.id != null) ? this.id.asString() : null;
+		}
+
+	}
+
+	/** Absent, {@code null}, a string of at most {@value #MAX_ID_LENGTH} characters, or an integer that fits a long. */
+	static boolean isValidId(JsonNode id) {
+		if (id == null || id.isNull()) {
+			return true;
+		}
+		if (id.isString()) {
+			return idFits(id.stringValue());
+		}
+		return id.isIntegralNumber() && id.canConvertToLong();
+	}
+
+	private static boolean idFits(String id) {
+		return id.length() <= 2 * MAX_ID_LENGTH && id.codePointCount(0, id.length()) <= MAX_ID_LENGTH;
+	}
+
+	/**
+	 * The JDK's decoder, which (unlike Jackson's byte parser) refuses overlong forms such as
+	 * {@code C0 AF} for "/" and encoded surrogates (CESU-8), as RFC 3629 requires.
+	 */
+	private static CharBuffer strictUtf8(byte[] body) {
+		try {
+			return StandardCharsets.UTF_8.newDecoder()
+				.onMalformedInput(CodingErrorAction.REPORT)
+				.onUnmappableCharacter(CodingErrorAction.REPORT)
+				.decode(ByteBuffer.wrap(body));
+		}
+		catch (CharacterCodingException ex) {
+			return null;
+		}
+	}
+
+	/**
+	 * Floats are read as BigDecimal; each must fit a double, so that {@code 1e999999} is
+	 * refused instead of becoming {@code Infinity} (and {@code 1e-999999} instead of 0). Those
+	 * that fit become doubles again, as handlers have always seen them. Integers stay exact
+	 * (Jackson limits them to 1000 digits); binding one to an int or a long that it does not
+	 * fit is a {@code bad_request} of its own.
+	 */
+	private static boolean floatsFit(JsonNode request) {
+		// A loop rather than recursion: nesting is as deep as Jackson allows (500).
+		Deque<JsonNode> containers = new ArrayDeque<>();
+		containers.push(request);
+		while (!containers.isEmpty()) {
+			JsonNode container = containers.pop();
+			if (container instanceof ObjectNode object) {
+				for (Map.Entry<String, JsonNode> field : object.properties()) {
+					JsonNode value = field.getValue();
+					if (value.isBigDecimal()) {
+						JsonNode fitting = asDouble(value.decimalValue());
+						if (fitting == null) {
+							return false;
+						}
+						field.setValue(fitting);
+					}
+					else if (value.isContainer()) {
+						containers.push(value);
+					}
+				}
+			}
+			else if (container instanceof ArrayNode array) {
+				for (int i = 0; i < array.size(); i++) {
+					JsonNode value = array.get(i);
+					if (value.isBigDecimal()) {
+						JsonNode fitting = asDouble(value.decimalValue());
+						if (fitting == null) {
+							return false;
+						}
+						array.set(i, fitting);
+					}
+					else if (value.isContainer()) {
+						containers.push(value);
+					}
+				}
+			}
+		}
+		return true;
+	}
+
+	private static JsonNode asDouble(BigDecimal exact) {
+		double value = exact.doubleValue();
+		boolean fits = Double.isFinite(value) && (value != 0 || exact.signum() == 0);
+		return fits ? DoubleNode.valueOf(value) : null;
 	}
 
 	Result dispatch(ActionRequest request) {
@@ -108,15 +312,6 @@ final class RequestDispatcher {
 		logger.warn("Endpoint '" + this.endpoint + "' refused a request with '" + error.code() + "': " + logged
 				+ ((size >= 0) ? " (" + size + " bytes)" : ""));
 		return new Result(this.replies.error(id, error, message), action, error.code());
-	}
-
-	/**
-	 * Jackson would accept UTF-16 and UTF-32 too, detected from the bytes; the protocol is
-	 * UTF-8, in which a JSON text never has a zero byte among its first two.
-	 */
-	private static boolean looksLikeUtf8(byte[] body) {
-		return !(body.length >= 2 && (body[0] == 0 || body[1] == 0))
-				&& !(body.length >= 2 && ((body[0] & 0xFF) == 0xFE || (body[0] & 0xFF) == 0xFF));
 	}
 
 	static String clip(String text) {

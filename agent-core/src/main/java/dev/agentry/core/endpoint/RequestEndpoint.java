@@ -3,8 +3,8 @@ package dev.agentry.core.endpoint;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
@@ -15,6 +15,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -32,6 +33,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.zeromq.SocketType;
 import org.zeromq.ZMQ;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 import org.springframework.beans.factory.DisposableBean;
@@ -44,6 +46,9 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
  * a wake-up. It stops as step 1 of the shutdown: new requests are answered
  * {@code unavailable} at once, in-flight ones finish and their replies are flushed, up to the
  * drain timeout; whatever is left then is answered {@code timeout} and counted {@code forced}.
+ * What peers can make it hold is bounded: requests in flight by count and by bytes
+ * ({@code max-inflight}, {@code max-inflight-bytes}), replies queued per peer by the ROUTER's
+ * send high-water mark, and each reply by the requester's {@code max-message-size}.
  */
 public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 
@@ -53,6 +58,19 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 	private static final Log logger = LogFactory.getLog(RequestEndpoint.class);
 
 	private static final int RECEIVE_BATCH = 256;
+
+	/**
+	 * The ROUTER's send high-water mark: how many replies ZeroMQ queues for one peer before
+	 * it counts the peer as not reading and further replies to it are dropped (and counted
+	 * undeliverable). No reply is larger than {@code agent.zmq.max-message-size} (see
+	 * {@code reply}), so a peer that never reads can hold at most this many times that per
+	 * connection, and only with replies it paid for with as many requests. It cannot be much
+	 * lower: a peer that does read can be this far behind when its I/O thread is not
+	 * scheduled during a burst (one pass of the loop sends up to a receive batch of refusals
+	 * plus every completion); 64 lost a third of a 300-request burst on a loaded two-core
+	 * machine. A bound in bytes would need replies held here and counted in max-inflight-bytes.
+	 */
+	static final int REPLIES_QUEUED_PER_PEER = 1000;
 
 	/** An inline handler that runs longer than this holds up its endpoint: it is logged. */
 	static final long SLOW_INLINE_MILLIS = 10;
@@ -75,6 +93,13 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 
 	private final AtomicInteger inflightCount = new AtomicInteger();
 
+	/**
+	 * Bytes of request bodies that handlers have not finished with, plus bytes of replies that
+	 * handlers have queued and the socket thread has not taken yet: what
+	 * {@code max-inflight-bytes} bounds.
+	 */
+	private final AtomicLong inflightBytes = new AtomicLong();
+
 	private final AtomicBoolean stopping = new AtomicBoolean();
 
 	private final Queue<Runnable> stopCallbacks = new ConcurrentLinkedQueue<>();
@@ -88,11 +113,13 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 	 * @param bind where the ROUTER binds, e.g. {@code tcp://*:5555}
 	 * @param threads handler threads
 	 * @param maxInflight above this, new requests are answered {@code unavailable}
+	 * @param maxInflightBytes above this many bytes of requests in flight and replies queued,
+	 * new requests are answered {@code unavailable}
 	 * @param requestTimeout how long a handler may run before the endpoint answers {@code timeout}
 	 * @param drainTimeout how long step 1 waits for in-flight requests
 	 */
-	public record Settings(String name, String bind, int threads, int maxInflight, Duration requestTimeout,
-			Duration drainTimeout) {
+	public record Settings(String name, String bind, int threads, int maxInflight, long maxInflightBytes,
+			Duration requestTimeout, Duration drainTimeout) {
 	}
 
 	public RequestEndpoint(Settings settings, ZmqSockets sockets, AgentActions actions, ObjectMapper mapper,
@@ -121,6 +148,11 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 		return this.inflightCount.get();
 	}
 
+	/** Bytes of requests in flight and replies queued, as {@code max-inflight-bytes} counts them. */
+	long inflightBytes() {
+		return this.inflightBytes.get();
+	}
+
 	/**
 	 * Cancels the requests in flight whose {@code id} is {@code requestId}: each is answered
 	 * {@code cancelled} at once and its handler sees {@link ActionRequest#isCancelled()}.
@@ -144,7 +176,7 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 		this.loop = started;
 		logger.info("Endpoint '" + name() + "' bound to " + this.boundEndpoint + " with actions "
 				+ this.actions.actions(name()) + ", " + this.settings.threads() + " handler threads, max in flight "
-				+ this.settings.maxInflight());
+				+ this.settings.maxInflight() + " requests and " + this.settings.maxInflightBytes() + " bytes");
 	}
 
 	@Override
@@ -213,9 +245,14 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 
 	private static final class Inflight {
 
+		final long seq;
+
 		final Envelope envelope;
 
 		final byte[] body;
+
+		/** Its id and action, read once when it arrived: every reply in the handler's place uses them. */
+		final RequestDispatcher.Peek peek;
 
 		final long receivedNanos;
 
@@ -226,9 +263,12 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 		/** Set when the socket thread answered in the handler's place; a queued handler then skips it. */
 		volatile boolean answered;
 
-		Inflight(Envelope envelope, byte[] body, long receivedNanos, long deadlineNanos) {
+		Inflight(long seq, Envelope envelope, byte[] body, RequestDispatcher.Peek peek, long receivedNanos,
+				long deadlineNanos) {
+			this.seq = seq;
 			this.envelope = envelope;
 			this.body = body;
+			this.peek = peek;
 			this.receivedNanos = receivedNanos;
 			this.deadlineNanos = deadlineNanos;
 		}
@@ -241,6 +281,12 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 	private final class Loop extends ZmqLoop {
 
 		private final Map<Long, Inflight> inflight = new LinkedHashMap<>();
+
+		/**
+		 * The requests in flight by their id's string form, filled as they are accepted: an
+		 * interrupt finds its requests at once instead of walking (and parsing) all of them.
+		 */
+		private final Map<String, Set<Inflight>> byId = new HashMap<>();
 
 		private final Queue<Completion> completions = new ConcurrentLinkedQueue<>();
 
@@ -260,6 +306,9 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 
 		/** Inline actions already logged as slow: one WARN each, not one per request. */
 		private final Set<String> slowInline = new HashSet<>();
+
+		/** Whether it is refusing requests for load: one WARN when it starts, not one per request. */
+		private boolean refusing;
 
 		private long nextSeq;
 
@@ -291,6 +340,7 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 			// Mandatory routing: a reply that cannot be delivered (peer gone, peer not reading)
 			// is reported instead of silently dropped, so it can be counted.
 			this.router.setRouterMandatory(true);
+			this.router.setSndHWM(REPLIES_QUEUED_PER_PEER);
 			this.router.bind(settings.bind());
 			boundEndpoint = this.router.getLastEndpoint();
 			poller.register(this.router, ZMQ.Poller.POLLIN);
@@ -397,35 +447,79 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 				logger.warn("Endpoint '" + settings.name() + "' refused a request with 'bad_request': "
 						+ "the request must be one frame (" + message.bodySize() + " bytes)");
 				reply(message, dispatcher.replies().error(null, AgentError.BAD_REQUEST, "the request must be one frame"),
-						RequestDispatcher.NO_ACTION, AgentError.BAD_REQUEST.code(), now);
-				return;
-			}
-			if (this.draining || this.inflight.size() >= settings.maxInflight()) {
-				refuseUnavailable(message, body, now);
+						RequestDispatcher.NO_ACTION, AgentError.BAD_REQUEST.code(), null, now);
 				return;
 			}
 			long deadline = now + settings.requestTimeout().toNanos();
 			ActionRequest parsed = null;
+			RequestDispatcher.Peek peek;
 			if (this.parseHere) {
 				// Some actions run here: the request must be parsed to know whether it is one.
 				Object request = dispatcher.parse(body, deadline);
 				if (!(request instanceof ActionRequest action)) {
 					RequestDispatcher.Result refused = (RequestDispatcher.Result) request;
-					reply(message, refused.reply(), refused.action(), refused.outcome(), now);
-					return;
-				}
-				if (actions.isInline(settings.name(), action.action())) {
-					answerInline(message, action, now);
+					reply(message, refused.reply(), refused.action(), refused.outcome(), null, now);
 					return;
 				}
 				parsed = action;
+				peek = RequestDispatcher.Peek.of(action);
+			}
+			else {
+				// Once per request, and only its top level: the handler parses the rest.
+				peek = dispatcher.peek(body);
+			}
+			if (peek.healthCheck()) {
+				// Answered here, so that a probe never queues behind busy handlers.
+				reply(message, healthReply.get(), AgentActions.HEALTH_CHECK, "ok", null, now);
+				return;
+			}
+			String busy = busy(body.length);
+			if (busy != null) {
+				refuseUnavailable(message, peek, busy, now);
+				return;
+			}
+			this.refusing = false;
+			if (parsed != null && actions.isInline(settings.name(), parsed.action())) {
+				answerInline(message, parsed, now);
+				return;
 			}
 			long seq = this.nextSeq++;
-			Inflight request = new Inflight(message, body, now, deadline);
+			Inflight request = new Inflight(seq, message, body, peek, now, deadline);
 			request.request = parsed;
+			inflightBytes.addAndGet(body.length);
 			this.inflight.put(seq, request);
+			String key = peek.key();
+			if (key != null) {
+				this.byId.computeIfAbsent(key, (id) -> new HashSet<>())
+					.add(request);
+			}
 			inflightCount.set(this.inflight.size());
-			this.handlers.execute(() -> handle(seq, request));
+			this.handlers.execute(() -> handle(request));
+		}
+
+		/** Why a new request of this size cannot be taken now, or {@code null} when it can. */
+		private String busy(int size) {
+			if (this.draining) {
+				return "the agent is draining; retry on another instance";
+			}
+			if (this.inflight.size() >= settings.maxInflight()) {
+				return "too many requests in flight; retry later or on another instance";
+			}
+			if (inflightBytes.get() + size > settings.maxInflightBytes()) {
+				return "too many bytes of requests in flight (agent.endpoint.max-inflight-bytes); "
+						+ "retry later or on another instance";
+			}
+			return null;
+		}
+
+		/** Takes a request out of flight (and out of the id index). */
+		private void remove(Inflight request) {
+			this.inflight.remove(request.seq);
+			String key = request.peek.key();
+			Set<Inflight> same = (key != null) ? this.byId.get(key) : null;
+			if (same != null && same.remove(request) && same.isEmpty()) {
+				this.byId.remove(key);
+			}
 		}
 
 		/** An inline action: run on this thread, answered at once, never in flight. */
@@ -438,27 +532,28 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 						+ "' ran " + tookMillis + " ms on the socket thread, holding up every other request; "
 						+ "a handler that can block must run on the pool (@AgentAction without inline)");
 			}
-			reply(message, result.reply(), result.action(), result.outcome(), now);
+			reply(message, result.reply(), result.action(), result.outcome(), action.id(), now);
 		}
 
-		private void refuseUnavailable(Envelope message, byte[] body, long now) {
-			Replies.Peek peek = dispatcher.replies().peek(body, actions, settings.name());
-			if (peek.healthCheck()) {
-				reply(message, healthReply.get(), AgentActions.HEALTH_CHECK, "ok", now);
-				return;
-			}
+		private void refuseUnavailable(Envelope message, RequestDispatcher.Peek peek, String why, long now) {
 			if (this.draining) {
 				this.rejected++;
 			}
-			String why = this.draining ? "the agent is draining; retry on another instance"
-					: "too many requests in flight; retry later or on another instance";
+			else if (!this.refusing) {
+				this.refusing = true;
+				logger.warn("Endpoint '" + settings.name() + "' refuses new requests with 'unavailable' until it is "
+						+ "under its limits again (" + this.inflight.size() + " requests, " + inflightBytes.get()
+						+ " bytes in flight): " + why);
+			}
 			reply(message, dispatcher.replies().error(peek.id(), AgentError.UNAVAILABLE, why), peek.action(),
-					AgentError.UNAVAILABLE.code(), now);
+					AgentError.UNAVAILABLE.code(), peek.id(), now);
 		}
 
 		/** Runs on a handler thread. */
-		private void handle(long seq, Inflight request) {
+		private void handle(Inflight request) {
 			if (request.answered) {
+				// Cancelled or timed out while queued: its body is let go unparsed.
+				inflightBytes.addAndGet(-request.body.length);
 				return;
 			}
 			RequestDispatcher.Result result;
@@ -468,6 +563,7 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 						: dispatcher.parse(request.body, request.deadlineNanos);
 				if (parsed instanceof ActionRequest action) {
 					request.request = action;
+					// Answered on the socket thread as a rule; here only if its peek missed it.
 					result = AgentActions.HEALTH_CHECK.equals(action.action())
 							? new RequestDispatcher.Result(healthReply.get(), AgentActions.HEALTH_CHECK, "ok")
 							: dispatcher.dispatch(action);
@@ -483,53 +579,54 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 						dispatcher.replies().error(null, AgentError.INTERNAL, "the agent failed to handle the request"),
 						RequestDispatcher.NO_ACTION, AgentError.INTERNAL.code());
 			}
-			this.completions.add(new Completion(seq, result));
+			// The body is let go, the reply is held until the socket thread takes it.
+			inflightBytes.addAndGet(result.reply().length - request.body.length);
+			this.completions.add(new Completion(request.seq, result));
 			wakeup();
 		}
 
 		private void takeCompletions() {
 			Completion completion;
 			while ((completion = this.completions.poll()) != null) {
-				Inflight request = this.inflight.remove(completion.seq());
+				inflightBytes.addAndGet(-completion.result().reply().length);
+				Inflight request = this.inflight.get(completion.seq());
 				if (request == null) {
 					// Already answered in the handler's place (timeout, forced): the late result goes nowhere.
 					continue;
 				}
+				remove(request);
 				if (this.draining) {
 					this.drained++;
 				}
 				RequestDispatcher.Result result = completion.result();
-				reply(request.envelope, result.reply(), result.action(), result.outcome(), request.receivedNanos);
+				reply(request.envelope, result.reply(), result.action(), result.outcome(), request.peek.id(),
+						request.receivedNanos);
 			}
 			inflightCount.set(this.inflight.size());
 		}
 
+		/** One look-up per interrupt, whatever is in flight. */
 		private void takeCancellations() {
 			String requestId;
 			while ((requestId = this.cancellations.poll()) != null) {
-				Iterator<Inflight> requests = this.inflight.values().iterator();
-				while (requests.hasNext()) {
-					Inflight request = requests.next();
-					ActionRequest parsed = request.request;
-					// Most requests were parsed by their handler already; only the others are parsed here.
-					if (parsed != null && (parsed.id() == null || !requestId.equals(parsed.id().asString(null)))) {
-						continue;
+				Set<Inflight> matching = this.byId.get(requestId);
+				if (matching == null) {
+					continue;
+				}
+				for (Inflight request : List.copyOf(matching)) {
+					remove(request);
+					request.answered = true;
+					if (this.draining) {
+						this.drained++;
 					}
-					Replies.Peek peek = dispatcher.replies().peek(request.body, actions, settings.name());
-					if (peek.id() != null && requestId.equals(peek.id().asString(null))) {
-						requests.remove();
-						request.answered = true;
-						if (this.draining) {
-							this.drained++;
-						}
-						ActionRequest action = request.request;
-						if (action != null) {
-							action.cancel();
-						}
-						reply(request.envelope, dispatcher.replies().error(peek.id(), AgentError.CANCELLED,
-								"the request was cancelled"), peek.action(), AgentError.CANCELLED.code(),
-								request.receivedNanos);
+					ActionRequest action = request.request;
+					if (action != null) {
+						action.cancel();
 					}
+					RequestDispatcher.Peek peek = request.peek;
+					reply(request.envelope,
+							dispatcher.replies().error(peek.id(), AgentError.CANCELLED, "the request was cancelled"),
+							peek.action(), AgentError.CANCELLED.code(), peek.id(), request.receivedNanos);
 				}
 			}
 			inflightCount.set(this.inflight.size());
@@ -537,13 +634,13 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 
 		private void expireDeadlines() {
 			long now = System.nanoTime();
-			Iterator<Inflight> oldest = this.inflight.values().iterator();
-			while (oldest.hasNext()) {
-				Inflight request = oldest.next();
+			// In arrival order, which is deadline order: the first one not due ends the walk.
+			while (!this.inflight.isEmpty()) {
+				Inflight request = this.inflight.values().iterator().next();
 				if (now - request.deadlineNanos < 0) {
 					break;
 				}
-				oldest.remove();
+				remove(request);
 				answerInPlaceOfHandler(request, AgentError.TIMEOUT.code(),
 						"the handler ran past its deadline of " + settings.requestTimeout().toMillis() + " ms");
 			}
@@ -557,6 +654,7 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 						"the agent stopped before the handler finished; retry on another instance");
 			}
 			this.inflight.clear();
+			this.byId.clear();
 			inflightCount.set(0);
 		}
 
@@ -566,12 +664,33 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 			if (action != null) {
 				action.cancel();
 			}
-			Replies.Peek peek = dispatcher.replies().peek(request.body, actions, settings.name());
+			RequestDispatcher.Peek peek = request.peek;
 			reply(request.envelope, dispatcher.replies().error(peek.id(), AgentError.TIMEOUT, message), peek.action(),
-					outcome, request.receivedNanos);
+					outcome, peek.id(), request.receivedNanos);
 		}
 
-		private void reply(Envelope envelope, byte[] reply, String action, String outcome, long receivedNanos) {
+		/**
+		 * Sends a reply and counts it. A reply over {@code agent.zmq.max-message-size}, what the
+		 * requester accepts, would make its socket drop the connection (ZMQ_MAXMSGSIZE): an
+		 * {@code internal} error that fits goes in its place.
+		 * @param id the request's id, for that error reply
+		 */
+		private void reply(Envelope envelope, byte[] reply, String action, String outcome, JsonNode id,
+				long receivedNanos) {
+			long limit = sockets.maxMessageSize();
+			if (limit > 0 && reply.length > limit) {
+				logger.warn("Endpoint '" + settings.name() + "' answered '" + AgentError.INTERNAL.code()
+						+ "' in place of a reply of " + reply.length + " bytes to action '" + action
+						+ "', over agent.zmq.max-message-size (" + limit + " bytes)");
+				send(envelope, dispatcher.replies().error(id, AgentError.INTERNAL, "the reply was too large: "
+						+ reply.length + " bytes, over the requester's limit of " + limit + " bytes"), action,
+						AgentError.INTERNAL.code(), receivedNanos);
+				return;
+			}
+			send(envelope, reply, action, outcome, receivedNanos);
+		}
+
+		private void send(Envelope envelope, byte[] reply, String action, String outcome, long receivedNanos) {
 			if (!envelope.reply(this.router, reply)) {
 				this.undeliverable.increment();
 			}

@@ -71,6 +71,18 @@ public final class Envelope {
 	 * the peer has gone or is not reading
 	 */
 	public boolean reply(ZMQ.Socket router, byte[] reply) {
+		if (send(router, reply)) {
+			return true;
+		}
+		// The socket learns that its peer's I/O thread has drained the pipe only when it
+		// processes its commands, which a burst of sends does only now and then (JeroMQ
+		// throttles it): a pipe can look full at the high-water mark while it is empty.
+		// Reading the events processes them; a peer whose pipe is still full is not reading.
+		router.getEvents();
+		return send(router, reply);
+	}
+
+	private boolean send(ZMQ.Socket router, byte[] reply) {
 		try {
 			for (byte[] frame : this.routing) {
 				if (!router.send(frame, ZMQ.SNDMORE | ZMQ.DONTWAIT)) {

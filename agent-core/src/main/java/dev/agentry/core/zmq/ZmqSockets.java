@@ -60,6 +60,11 @@ public final class ZmqSockets {
 		return this.linger;
 	}
 
+	/** ZMQ_MAXMSGSIZE of the sockets that receive: the largest message a peer of the agent accepts. */
+	public long maxMessageSize() {
+		return this.maxMessageSize;
+	}
+
 	/**
 	 * Creates a socket on the calling thread, which then owns it.
 	 * @param purpose names the socket in refusal reports (an endpoint name, {@code health}, ...)

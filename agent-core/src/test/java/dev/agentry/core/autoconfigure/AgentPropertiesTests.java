@@ -25,7 +25,8 @@ class AgentPropertiesTests {
 
 	/** Every property of DESIGN.md's table. */
 	private static final List<String> DESIGN_PROPERTIES = List.of("agent.name", "agent.endpoint.bind",
-			"agent.endpoint.threads", "agent.endpoint.max-inflight", "agent.health.bind", "agent.zmq.linger",
+			"agent.endpoint.threads", "agent.endpoint.max-inflight", "agent.endpoint.max-inflight-bytes",
+			"agent.health.bind", "agent.zmq.linger",
 			"agent.zmq.max-message-size", "agent.shutdown.delay", "agent.shutdown.drain-timeout",
 			"agent.shutdown.worker-join-timeout", "agent.shutdown.grace-period", "agent.shutdown.report-file",
 			"agent.registry.endpoint", "agent.registry.ttl", "agent.registry.heartbeat-interval",
@@ -57,6 +58,7 @@ class AgentPropertiesTests {
 		source.put("agent.endpoint.bind", "tcp://*:6000");
 		source.put("agent.endpoint.threads", "2");
 		source.put("agent.endpoint.max-inflight", "50");
+		source.put("agent.endpoint.max-inflight-bytes", "8MB");
 		source.put("agent.health.bind", "none");
 		source.put("agent.zmq.linger", "250ms");
 		source.put("agent.zmq.max-message-size", "64KB");
@@ -74,6 +76,7 @@ class AgentPropertiesTests {
 		assertThat(properties.endpoint().bind()).isEqualTo("tcp://*:6000");
 		assertThat(properties.endpoint().threads()).isEqualTo(2);
 		assertThat(properties.endpoint().maxInflight()).isEqualTo(50);
+		assertThat(properties.endpoint().maxInflightBytes()).isEqualTo(DataSize.ofMegabytes(8));
 		assertThat(properties.health().bind()).isEqualTo("none");
 		assertThat(properties.health().enabled()).isFalse();
 		assertThat(properties.zmq().linger()).isEqualTo(Duration.ofMillis(250));
@@ -103,6 +106,7 @@ class AgentPropertiesTests {
 		assertThat(admin.bind()).isEqualTo("tcp://127.0.0.1:7000");
 		assertThat(admin.threads()).isEqualTo(8);
 		assertThat(admin.maxInflight()).isEqualTo(1000);
+		assertThat(admin.maxInflightBytes()).isEqualTo(DataSize.ofMegabytes(64));
 	}
 
 	@Test
@@ -127,6 +131,7 @@ class AgentPropertiesTests {
 		});
 		assertThat(defaults).contains(entry("agent.endpoint.bind", "tcp://*:5555"),
 				entry("agent.endpoint.threads", "8"), entry("agent.endpoint.max-inflight", "1000"),
+				entry("agent.endpoint.max-inflight-bytes", "64MB"),
 				entry("agent.health.bind", "tcp://*:5556"), entry("agent.zmq.linger", "1s"),
 				entry("agent.zmq.max-message-size", "1MB"), entry("agent.shutdown.delay", "0s"),
 				entry("agent.shutdown.drain-timeout", "20s"), entry("agent.shutdown.worker-join-timeout", "10s"),
@@ -138,6 +143,7 @@ class AgentPropertiesTests {
 		assertThat(properties.endpoint().bind()).isEqualTo("tcp://*:5555");
 		assertThat(properties.endpoint().threads()).isEqualTo(8);
 		assertThat(properties.endpoint().maxInflight()).isEqualTo(1000);
+		assertThat(properties.endpoint().maxInflightBytes()).isEqualTo(DataSize.ofMegabytes(64));
 		assertThat(properties.health().bind()).isEqualTo("tcp://*:5556");
 		assertThat(properties.zmq().linger()).isEqualTo(Duration.ofSeconds(1));
 		assertThat(properties.zmq().maxMessageSize()).isEqualTo(DataSize.ofMegabytes(1));

@@ -179,6 +179,79 @@ class RequestEndpointTests {
 		}
 	}
 
+	@ParameterizedTest(name = "{0}")
+	@CsvSource(delimiter = '|', textBlock = """
+			overlong slash          | 7b22616374696f6e223a226563686f222c2278223a22c0af227d
+			3-byte overlong         | 7b22616374696f6e223a226563686f222c2278223a22e080af227d
+			CESU-8 high surrogate   | 7b22616374696f6e223a226563686f222c2278223a22eda080227d
+			CESU-8 surrogate pair   | 7b22616374696f6e223a226563686f222c2278223a22eda0bdedb880227d
+			beyond U+10FFFF         | 7b22616374696f6e223a226563686f222c2278223a22f4908080227d
+			""")
+	void overlongAndSurrogateUtf8IsBadRequestCountedAndLoggedOnce(String description, String hex,
+			CapturedOutput output) {
+		double before = count("bad_request");
+		int warnings = warnings(output);
+		try (ZmqTestClient client = ZmqTestClient.req(agent.endpoint())) {
+			client.sendFrames(java.util.HexFormat.of().parseHex(hex));
+			JsonNode reply = client.receive();
+			assertThat(reply.get("error").asString()).isEqualTo("bad_request");
+			assertThat(reply.get("message").asString()).contains("UTF-8");
+		}
+		// Counted just after the reply went out.
+		await().atMost(Duration.ofSeconds(5)).until(() -> count("bad_request") == before + 1);
+		assertThat(warnings(output)).isEqualTo(warnings + 1);
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@CsvSource(delimiter = '|', textBlock = """
+			repeated top-level key  | {"action": "echo", "id": "a", "x": 1, "x": 2}
+			repeated action         | {"action": "echo", "action": "nothing"}
+			repeated nested key     | {"action": "echo", "x": [{"k": 1, "k": 2}]}
+			float over a double     | {"action": "echo", "id": "a", "x": 1e999999}
+			float under a double    | {"action": "echo", "x": [1e-999999]}
+			""")
+	void repeatedKeysAndNumbersThatDoNotFitAreBadRequest(String description, String request) {
+		double before = count("bad_request");
+		try (ZmqTestClient client = ZmqTestClient.req(agent.endpoint())) {
+			JsonNode reply = client.call(request);
+			assertThat(reply.get("error").asString()).isEqualTo("bad_request");
+			assertThat(reply.toString()).doesNotContain("Infinity");
+		}
+		await().atMost(Duration.ofSeconds(5)).until(() -> count("bad_request") == before + 1);
+	}
+
+	@ParameterizedTest(name = "id {0}")
+	@CsvSource(delimiter = '|', textBlock = """
+			1e999999
+			1.5
+			9223372036854775808
+			true
+			{"a": 1}
+			["x"]
+			""")
+	void badIdIsBadRequestAndNotEchoed(String id) {
+		try (ZmqTestClient client = ZmqTestClient.req(agent.endpoint())) {
+			JsonNode reply = client.call("{\"action\": \"echo\", \"id\": " + id + "}");
+			assertThat(reply.get("error").asString()).isEqualTo("bad_request");
+			assertThat(reply.get("message").asString()).contains("'id'");
+			assertThat(reply.get("id").isNull()).isTrue();
+		}
+	}
+
+	@Test
+	void idOfMoreThan256CharactersIsBadRequestAndNotEchoed() {
+		try (ZmqTestClient client = ZmqTestClient.req(agent.endpoint())) {
+			JsonNode longest = client.call("{\"action\":\"nothing\",\"id\":\"" + "\u00e9".repeat(256) + "\"}");
+			assertThat(longest.get("status").asString()).isEqualTo("ok");
+			assertThat(longest.get("id").asString()).hasSize(256);
+			JsonNode over = client.call("{\"action\":\"nothing\",\"id\":\"" + "I".repeat(257) + "\"}");
+			assertThat(over.get("error").asString()).isEqualTo("bad_request");
+			assertThat(over.get("id").isNull()).isTrue();
+			JsonNode largest = client.call("{\"action\":\"nothing\",\"id\":9223372036854775807}");
+			assertThat(largest.get("id").asLong()).isEqualTo(Long.MAX_VALUE);
+		}
+	}
+
 	@Test
 	void utf16JsonIsBadRequest() {
 		try (ZmqTestClient client = ZmqTestClient.req(agent.endpoint())) {
@@ -250,6 +323,10 @@ class RequestEndpointTests {
 			assertThat(client.call("{\"action\":\"echo\"}").get("status").asString()).isEqualTo("ok");
 		}
 		assertThat(output.getAll()).contains("max-message-size").doesNotContain("PAYLOAD-SECRET");
+	}
+
+	private static int warnings(CapturedOutput output) {
+		return (int) output.getAll().lines().filter((line) -> line.contains(" WARN ") && line.contains("refused a request")).count();
 	}
 
 	private static double count(String outcome) {
