@@ -13,6 +13,12 @@ public final class AgentPhases {
 	/** Step 1: request endpoints drain. */
 	public static final int ENDPOINTS = SmartLifecycle.DEFAULT_PHASE - 100;
 
+	/**
+	 * Not a step: the endpoints' liveness probe starts after them and stops just before they
+	 * drain, so that a drain is never taken for an endpoint that cannot serve.
+	 */
+	public static final int LIVENESS_PROBE = ENDPOINTS + 50;
+
 	/** Step 2: PUB/SUB, PUSH/PULL and spring-integration-zeromq components. */
 	public static final int STREAMS = SmartLifecycle.DEFAULT_PHASE - 200;
 

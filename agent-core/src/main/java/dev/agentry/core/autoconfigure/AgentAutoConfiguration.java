@@ -16,6 +16,7 @@ import dev.agentry.core.client.AgentClients;
 import dev.agentry.core.endpoint.AgentActionRegistrar;
 import dev.agentry.core.endpoint.AgentActions;
 import dev.agentry.core.endpoint.RequestEndpoint;
+import dev.agentry.core.health.EndpointLivenessProbe;
 import dev.agentry.core.health.HealthReplies;
 import dev.agentry.core.health.HealthSocket;
 import dev.agentry.core.metrics.AgentMetrics;
@@ -55,6 +56,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.LivenessState;
+import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
@@ -177,19 +179,17 @@ public final class AgentAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ZmqContextLifecycle agentZmqContext(AgentProperties properties, ShutdownRecorder recorder) {
-		return new ZmqContextLifecycle(properties.zmq().linger(), recorder);
+	ZmqContextLifecycle agentZmqContext(AgentProperties properties, ShutdownRecorder recorder,
+			ApplicationEventPublisher events) {
+		return new ZmqContextLifecycle(properties.zmq().linger(), recorder, brokenOnCrash(events));
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	ZmqSockets agentZmqSockets(ZmqContextLifecycle context, AgentProperties properties, AgentMetrics metrics) {
 		return new ZmqSockets(context.context(), properties.zmq().linger(),
-				properties.zmq().maxMessageSize().toBytes(), properties.zmq().handshakeTimeout(), (refusal) -> {
-					metrics.requests(refusal.socket(), "none", "too_large").increment();
-					logger.warn("Socket '" + refusal.socket() + "': ZeroMQ refused a message over agent.zmq.max-message-size ("
-							+ properties.zmq().maxMessageSize().toBytes() + " bytes) and disconnected " + refusal.peer());
-				});
+				properties.zmq().maxMessageSize().toBytes(), properties.zmq().handshakeTimeout(),
+				new PeerRefusals(metrics, properties.zmq().maxMessageSize().toBytes()));
 	}
 
 	@Bean
@@ -225,6 +225,19 @@ public final class AgentAutoConfiguration {
 		return new RequestEndpoint(new RequestEndpoint.Settings(name, endpoint.bind(), endpoint.threads(),
 				endpoint.maxInflight(), endpoint.maxInflightBytes().toBytes(), endpoint.requestTimeout(), drain), sockets, actions, json.mapper(), metrics,
 				recorder, health, brokenOnCrash(events));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	EndpointLivenessProbe agentEndpointLivenessProbe(RequestEndpoints endpoints, ZmqSockets sockets,
+			AgentProperties properties, ApplicationEventPublisher events) {
+		AgentProperties.Liveness liveness = properties.liveness();
+		List<EndpointLivenessProbe.Target> targets = endpoints.all()
+			.stream()
+			.map((endpoint) -> new EndpointLivenessProbe.Target(endpoint.name(), endpoint::boundEndpoint))
+			.toList();
+		return new EndpointLivenessProbe(targets, sockets, new EndpointLivenessProbe.Settings(liveness.probeInterval(),
+				liveness.probeTimeout(), liveness.probeFailures()), brokenOnCrash(events));
 	}
 
 	@Bean
@@ -346,8 +359,12 @@ public final class AgentAutoConfiguration {
 	}
 
 	private static Consumer<Throwable> brokenOnCrash(ApplicationEventPublisher events) {
-		// A socket thread that died leaves the agent unable to serve: let the liveness probe restart it.
-		return (failure) -> AvailabilityChangeEvent.publish(events, failure, LivenessState.BROKEN);
+		// A socket thread that died, or an endpoint that no longer answers, leaves the agent unable
+		// to serve: liveness lets Kubernetes restart it, readiness stops traffic until then.
+		return (failure) -> {
+			AvailabilityChangeEvent.publish(events, failure, LivenessState.BROKEN);
+			AvailabilityChangeEvent.publish(events, failure, ReadinessState.REFUSING_TRAFFIC);
+		};
 	}
 
 }

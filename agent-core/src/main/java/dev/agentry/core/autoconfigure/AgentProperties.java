@@ -21,11 +21,12 @@ import org.springframework.util.unit.DataSize;
  * @param zmq Settings of every ZMQ socket.
  * @param shutdown Graceful shutdown.
  * @param registry Service registry this agent registers with.
+ * @param liveness The endpoints' liveness probe.
  */
 @ConfigurationProperties("agent")
 public record AgentProperties(String name, String advertiseHost, @DefaultValue Endpoint endpoint,
 		Map<String, Endpoint> endpoints, @DefaultValue Health health, @DefaultValue Zmq zmq,
-		@DefaultValue Shutdown shutdown, @DefaultValue Registry registry) {
+		@DefaultValue Shutdown shutdown, @DefaultValue Registry registry, @DefaultValue Liveness liveness) {
 
 	public AgentProperties {
 		endpoints = (endpoints != null) ? Map.copyOf(endpoints) : Map.of();
@@ -105,6 +106,20 @@ public record AgentProperties(String name, String advertiseHost, @DefaultValue E
 	 */
 	public record Registry(String endpoint, @DefaultValue("10s") Duration ttl,
 			@DefaultValue("3s") Duration heartbeatInterval) {
+	}
+
+	/**
+	 * The liveness probe: each request endpoint is asked a 'health_check' over loopback, as a
+	 * peer would; one that misses 'probe-failures' probes in a row turns liveness DOWN until
+	 * the process restarts (a JeroMQ I/O thread that died or spins, a socket thread that
+	 * hangs).
+	 *
+	 * @param probeInterval Time between two probes of an endpoint; 0 turns the probe off.
+	 * @param probeTimeout How long a probe waits for its answer.
+	 * @param probeFailures Probes missed in a row that turn liveness DOWN.
+	 */
+	public record Liveness(@DefaultValue("5s") Duration probeInterval, @DefaultValue("5s") Duration probeTimeout,
+			@DefaultValue("3") int probeFailures) {
 	}
 
 }

@@ -37,6 +37,14 @@ public final class AgentMetrics {
 			.register(this.registry);
 	}
 
+	/** {@code agent_peer_disconnects_total{socket, reason}}: connections ZeroMQ dropped for what the peer did. */
+	public Counter peerDisconnects(String socket, String reason) {
+		return Counter.builder("agent.peer.disconnects")
+			.description("Connections that the agent or ZeroMQ dropped for what the peer sent or failed to send")
+			.tags("agent", this.agent, "socket", socket, "reason", reason)
+			.register(this.registry);
+	}
+
 	/**
 	 * {@code agent_replies_undeliverable_total{endpoint}}: replies ZeroMQ could not route
 	 * because the peer had gone or stopped reading.

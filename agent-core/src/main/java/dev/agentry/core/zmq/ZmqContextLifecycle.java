@@ -1,9 +1,13 @@
 package dev.agentry.core.zmq;
 
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ClosedSelectorException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 import dev.agentry.core.AgentPhases;
 import dev.agentry.core.shutdown.ShutdownRecorder;
@@ -38,8 +42,31 @@ public final class ZmqContextLifecycle implements SmartLifecycle {
 	private final AtomicBoolean closed = new AtomicBoolean();
 
 	public ZmqContextLifecycle(Duration linger, ShutdownRecorder recorder) {
+		this(linger, recorder, (failure) -> {
+		});
+	}
+
+	/**
+	 * @param ioThreadFailed told when a JeroMQ I/O thread died or reported a failure that may
+	 * have left it broken (a spinning or dead I/O thread serves none of its sockets)
+	 */
+	public ZmqContextLifecycle(Duration linger, ShutdownRecorder recorder, Consumer<Throwable> ioThreadFailed) {
 		this.context = new ZContext(1);
 		this.context.setLinger((int) Math.min(Integer.MAX_VALUE, linger.toMillis()));
+		// Must be set before the first socket starts the I/O thread. JeroMQ's defaults print the
+		// stack trace and carry on, whatever state the thread is left in.
+		this.context.setUncaughtExceptionHandler((thread, ex) -> {
+			logger.error("JeroMQ's " + thread.getName() + " died; no socket of the agent is served any more", ex);
+			ioThreadFailed.accept(ex);
+		});
+		this.context.setNotificationExceptionHandler((thread, ex) -> {
+			if (isSelectorHousekeeping(ex) || this.closed.get()) {
+				logger.debug("JeroMQ's " + thread.getName() + " recovered from " + ex);
+				return;
+			}
+			logger.error("JeroMQ's " + thread.getName() + " failed while serving a connection; its state is unknown", ex);
+			ioThreadFailed.accept(ex);
+		});
 		this.linger = linger;
 		this.recorder = recorder;
 	}
@@ -103,6 +130,12 @@ public final class ZmqContextLifecycle implements SmartLifecycle {
 			Thread.currentThread().interrupt();
 			return StepOutcome.ERROR;
 		}
+	}
+
+	/** What JeroMQ's poller reports and then repairs itself (a rebuilt selector, a cancelled key). */
+	private static boolean isSelectorHousekeeping(Throwable ex) {
+		return ex instanceof ClosedSelectorException || ex instanceof CancelledKeyException
+				|| ex instanceof ClosedChannelException;
 	}
 
 	@Override

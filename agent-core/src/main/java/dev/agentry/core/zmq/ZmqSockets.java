@@ -32,8 +32,9 @@ public final class ZmqSockets {
 	private final Duration handshakeTimeout;
 
 	/**
-	 * @param refusals told about every peer that ZeroMQ disconnected for sending a message over
-	 * {@code maxMessageSize}; called on a JeroMQ I/O thread, so it must be quick
+	 * @param refusals told about every peer that ZeroMQ disconnected for what it sent (a message
+	 * over {@code maxMessageSize}, a malformed frame, a stalled handshake); called on a JeroMQ
+	 * I/O thread, so it must be quick
 	 */
 	public ZmqSockets(ZContext context, Duration linger, long maxMessageSize, Consumer<Refusal> refusals) {
 		this(context, linger, maxMessageSize, Duration.ofSeconds(2), refusals);
@@ -128,18 +129,33 @@ public final class ZmqSockets {
 	}
 
 	/**
-	 * JeroMQ reports a refused oversized message only as a disconnect; the decoder's
-	 * {@code EMSGSIZE} is still in the I/O thread's errno when the hook runs on that thread,
-	 * which tells a refusal from a peer that just went away. The errno is cleared so that a
-	 * later ordinary disconnect on the same I/O thread is not mistaken for one.
+	 * JeroMQ reports a dropped connection only as a disconnect; the reason is the I/O thread's
+	 * errno when the hook runs on that thread: {@code EMSGSIZE} for a message over the limit,
+	 * {@code EPROTO} for a malformed frame or a failed handshake, {@code ETIMEDOUT} for a
+	 * handshake that took too long (docs/jeromq-fixes.md, patch 7). Anything else is a peer
+	 * that went away, which is nobody's refusal. The errno is cleared so that a later ordinary
+	 * disconnect on the same I/O thread is not mistaken for a refusal.
 	 */
 	private void onDisconnect(String purpose, ZEvent event) {
 		Errno errno = new Errno();
-		if (errno.get() != ZError.EMSGSIZE) {
-			return;
-		}
+		String reason = reasonOf(errno.get());
 		errno.set(0);
-		this.refusals.accept(new Refusal(purpose, peerOf(event.getValue())));
+		if (reason != null) {
+			this.refusals.accept(new Refusal(purpose, peerOf(event.getValue()), reason));
+		}
+	}
+
+	private static String reasonOf(int errno) {
+		if (errno == ZError.EMSGSIZE) {
+			return Refusal.TOO_LARGE;
+		}
+		if (errno == ZError.EPROTO) {
+			return Refusal.PROTOCOL;
+		}
+		if (errno == ZError.ETIMEDOUT) {
+			return Refusal.HANDSHAKE_TIMEOUT;
+		}
+		return null;
 	}
 
 	private static String peerOf(Object channel) {
@@ -154,8 +170,22 @@ public final class ZmqSockets {
 		return (channel instanceof SelectableChannel) ? "unknown peer" : String.valueOf(channel);
 	}
 
-	/** A peer disconnected by ZeroMQ for a message over the size limit. */
-	public record Refusal(String socket, String peer) {
+	/**
+	 * A peer that ZeroMQ disconnected for something it did.
+	 * @param reason {@link #TOO_LARGE}, {@link #PROTOCOL} or {@link #HANDSHAKE_TIMEOUT}: the
+	 * {@code reason} tag of {@code agent_peer_disconnects_total}
+	 */
+	public record Refusal(String socket, String peer, String reason) {
+
+		/** A message over {@code agent.zmq.max-message-size}. */
+		public static final String TOO_LARGE = "too_large";
+
+		/** A malformed frame, or a handshake that failed. */
+		public static final String PROTOCOL = "protocol";
+
+		/** A handshake not done within {@code agent.zmq.handshake-timeout}. */
+		public static final String HANDSHAKE_TIMEOUT = "handshake_timeout";
+
 	}
 
 }

@@ -141,6 +141,13 @@ public class TestAgentApplication {
 			throw new IllegalStateException("secret inline detail");
 		}
 
+		/** Holds the endpoint's socket thread for good: an endpoint that can no longer serve. */
+		@AgentAction(value = "wedge-inline", endpoint = "inline", inline = true)
+		Map<String, Object> wedgeInline() {
+			java.util.concurrent.locks.LockSupport.park();
+			return Map.of();
+		}
+
 		@AgentAction(value = "slow-inline", endpoint = "inline", inline = true)
 		Map<String, Object> slowInline() throws InterruptedException {
 			// What an inline handler must never do; the endpoint logs it.
