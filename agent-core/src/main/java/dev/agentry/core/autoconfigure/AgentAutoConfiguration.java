@@ -245,9 +245,9 @@ public final class AgentAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	AgentClients agentClients(ZmqSockets sockets, AgentJson json, ShutdownRecorder recorder,
+	AgentClients agentClients(ZmqSockets sockets, AgentJson json, ShutdownRecorder recorder, AgentMetrics metrics,
 			ApplicationEventPublisher events) {
-		return new AgentClients(sockets, json.mapper(), recorder, brokenOnCrash(events));
+		return new AgentClients(sockets, json.mapper(), recorder, metrics, brokenOnCrash(events));
 	}
 
 	@Bean
