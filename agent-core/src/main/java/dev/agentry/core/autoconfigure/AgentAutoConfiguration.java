@@ -318,7 +318,10 @@ public final class AgentAutoConfiguration {
 			return null;
 		}
 		int colon = bound.lastIndexOf(':');
-		return "tcp://" + host + ":" + bound.substring(colon + 1);
+		// An IPv6 address (a POD_IP on an IPv6 cluster) is bracketed, as tcp://host:port needs
+		// and as the registry requires.
+		String address = (host.indexOf(':') >= 0 && !host.startsWith("[")) ? "[" + host + "]" : host;
+		return "tcp://" + address + ":" + bound.substring(colon + 1);
 	}
 
 	static String agentName(AgentProperties properties, Environment environment) {

@@ -63,6 +63,14 @@ class AgentAutoConfigurationTests {
 	}
 
 	@Test
+	void advertisedEndpointBracketsAnIpv6HostAsTheRegistryRequires() {
+		assertThat(AgentAutoConfiguration.advertised("10.0.0.7", "tcp://0.0.0.0:5555")).isEqualTo("tcp://10.0.0.7:5555");
+		assertThat(AgentAutoConfiguration.advertised("fd00::7", "tcp://[::]:5555")).isEqualTo("tcp://[fd00::7]:5555");
+		assertThat(AgentAutoConfiguration.advertised("[fd00::7]", "tcp://0.0.0.0:5555")).isEqualTo("tcp://[fd00::7]:5555");
+		assertThat(AgentAutoConfiguration.advertised("model-worker", null)).isNull();
+	}
+
+	@Test
 	void autoConfigurationDefinesEveryAgentBean() {
 		this.runner.run((context) -> {
 			assertThat(context).hasNotFailed();
