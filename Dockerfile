@@ -50,7 +50,8 @@ COPY --from=build /layers/snapshot-dependencies/ ./
 COPY --from=build /layers/application/ ./
 # In a container every agent listens on the same ports (the samples jar's local defaults
 # differ per agent so that they share one machine); the Helm chart sets the same values.
-ENV SERVER_PORT=8080 \
+ENV SERVER_ADDRESS=0.0.0.0 \
+    SERVER_PORT=8080 \
     AGENT_ENDPOINT_BIND=tcp://*:5555 \
     AGENT_HEALTH_BIND=tcp://*:5556 \
     JDK_JAVA_OPTIONS="-XX:MaxRAMPercentage=75.0 -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp"

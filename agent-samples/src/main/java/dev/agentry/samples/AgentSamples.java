@@ -50,21 +50,32 @@ public final class AgentSamples {
 			return;
 		}
 		String command = args[0];
-		Agent agent = AGENTS.get(command);
-		new SpringApplicationBuilder(agent.configuration())
-			.properties(agent.defaults(command))
+		new SpringApplicationBuilder(AGENTS.get(command).configuration())
+			.properties(defaults(command))
 			.run(Arrays.copyOfRange(args, 1, args.length));
 	}
 
-	/** A sample agent: its configuration class and its local default ports (HTTP, endpoint, health). */
+	/** The properties an agent started with {@code command} gets unless told otherwise. */
+	static Map<String, Object> defaults(String command) {
+		return AGENTS.get(command).defaults(command);
+	}
+
+	/** A sample agent: its configuration class and its local default ports (HTTP, endpoint, health), on loopback. */
 	record Agent(Class<?> configuration, int httpPort, int endpointPort, int healthPort) {
 
 		Map<String, Object> defaults(String name) {
 			Map<String, Object> defaults = new LinkedHashMap<>();
 			defaults.put("spring.application.name", name);
 			defaults.put("server.port", this.httpPort);
-			defaults.put("agent.endpoint.bind", "tcp://*:" + this.endpointPort);
-			defaults.put("agent.health.bind", "tcp://*:" + this.healthPort);
+			// Loopback unless told otherwise: an agent started by hand on a laptop must not be
+			// reachable from the network. The image, the chart and compose bind every interface
+			// through SERVER_ADDRESS, AGENT_ENDPOINT_BIND and AGENT_HEALTH_BIND, which override these.
+			defaults.put("server.address", "127.0.0.1");
+			defaults.put("agent.endpoint.bind", "tcp://127.0.0.1:" + this.endpointPort);
+			defaults.put("agent.health.bind", "tcp://127.0.0.1:" + this.healthPort);
+			if (this.configuration == InterruptHandlerApplication.class) {
+				defaults.put("streaming-interrupt-handler.publish-bind", "tcp://127.0.0.1:5532");
+			}
 			if (this.configuration != ServiceRegistryApplication.class) {
 				// On one machine the agents find each other through the local registry.
 				defaults.put("agent.registry.endpoint", "tcp://127.0.0.1:5500");

@@ -258,9 +258,9 @@ public final class AgentAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	AgentClients agentClients(ZmqSockets sockets, AgentJson json, ShutdownRecorder recorder,
+	AgentClients agentClients(ZmqSockets sockets, AgentJson json, ShutdownRecorder recorder, AgentMetrics metrics,
 			ApplicationEventPublisher events) {
-		return new AgentClients(sockets, json.mapper(), recorder, brokenOnCrash(events));
+		return new AgentClients(sockets, json.mapper(), recorder, metrics, brokenOnCrash(events));
 	}
 
 	@Bean
@@ -317,21 +317,36 @@ public final class AgentAutoConfiguration {
 			AgentProperties properties, Environment environment, RequestEndpoints endpoints,
 			ObjectProvider<HealthSocket> health) {
 		String host = advertiseHost(properties, environment);
+		boolean hostGiven = properties.advertiseHost() != null && !properties.advertiseHost().isBlank();
 		double ttl = properties.registry().ttl().toMillis() / 1000.0;
 		return new RegistryRegistration(registry, status,
 				() -> new RegisteredInstance(status.name(), status.instance(),
-						advertised(host, endpoints.get(RequestEndpoint.MAIN).map(RequestEndpoint::boundEndpoint).orElse(null)),
-						advertised(host, health.stream().map(HealthSocket::boundEndpoint).findFirst().orElse(null)), ttl, 0),
+						advertised(host, hostGiven,
+								endpoints.get(RequestEndpoint.MAIN).map(RequestEndpoint::boundEndpoint).orElse(null)),
+						advertised(host, hostGiven,
+								health.stream().map(HealthSocket::boundEndpoint).findFirst().orElse(null)),
+						ttl, 0),
 				properties.registry().heartbeatInterval());
 	}
 
-	/** {@code tcp://0.0.0.0:5510} bound, {@code tcp://<host>:5510} advertised. */
-	static String advertised(String host, String bound) {
+	/**
+	 * {@code tcp://0.0.0.0:5510} bound, {@code tcp://<host>:5510} advertised. An endpoint bound
+	 * to a loopback address (a sample agent started by hand) is advertised as bound unless
+	 * {@code agent.advertise-host} is given: no other address reaches it.
+	 */
+	static String advertised(String host, boolean hostGiven, String bound) {
 		if (bound == null) {
 			return null;
 		}
 		int colon = bound.lastIndexOf(':');
-		return "tcp://" + host + ":" + bound.substring(colon + 1);
+		String boundHost = bound.substring(bound.indexOf("//") + 2, colon).replace("[", "").replace("]", "");
+		if (!hostGiven && (boundHost.startsWith("127.") || boundHost.equals("::1"))) {
+			host = boundHost;
+		}
+		// An IPv6 address (a POD_IP on an IPv6 cluster) is bracketed, as tcp://host:port needs
+		// and as the registry requires.
+		String address = (host.indexOf(':') >= 0 && !host.startsWith("[")) ? "[" + host + "]" : host;
+		return "tcp://" + address + ":" + bound.substring(colon + 1);
 	}
 
 	static String agentName(AgentProperties properties, Environment environment) {

@@ -1,6 +1,7 @@
 package dev.agentry.core.client;
 
 import java.nio.ByteBuffer;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -44,6 +46,12 @@ import tools.jackson.databind.node.ObjectNode;
  * ({@code timeout}, {@code unavailable}) written here. An endpoint that cannot be connected
  * (a host name that does not resolve yet) is {@code unavailable} for that attempt and tried
  * again by the next one.
+ * <p>
+ * A reply is accepted only from the peer that the call was sent to: the correlation frame
+ * is random, and a reply that arrives on another peer's socket is dropped and counted,
+ * whatever frame it carries, so that a peer cannot answer calls that went elsewhere. A
+ * peer whose connection dropped and did not come back within a short bound (JeroMQ 0.6.0
+ * never reconnects after a too-large message or a protocol error) gets a fresh socket.
  */
 public final class AgentClient {
 
@@ -56,6 +64,17 @@ public final class AgentClient {
 
 	private static final long CONNECT_GRACE_NANOS = CONNECT_GRACE.toNanos();
 
+	/**
+	 * How long a dropped connection may take to come back before its socket is replaced:
+	 * JeroMQ reconnects within its reconnect interval (100 ms) plus a handshake, but 0.6.0
+	 * terminates the session for good after a too-large message or a protocol error. Doubled
+	 * (see {@link ResolveBackOff}) while the replacements never complete a handshake.
+	 */
+	private static final Duration DROPPED_GRACE = Duration.ofSeconds(1);
+
+	/** How often the WARN about replies from the wrong peer may be repeated. */
+	private static final long WRONG_PEER_WARN_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+
 	private final String name;
 
 	private final Supplier<List<String>> endpoints;
@@ -66,14 +85,21 @@ public final class AgentClient {
 
 	private final AtomicInteger nextEndpoint = new AtomicInteger();
 
+	private final Runnable wrongPeerReply;
+
 	private final Loop loop;
 
+	/**
+	 * @param wrongPeerReply told (on the client's thread, so quickly) of every reply dropped
+	 * because it came from another peer than the one its call went to
+	 */
 	AgentClient(String name, Supplier<List<String>> endpoints, ZmqSockets sockets, ObjectMapper mapper,
-			Consumer<Throwable> onCrash) {
+			Runnable wrongPeerReply, Consumer<Throwable> onCrash) {
 		this.name = name;
 		this.endpoints = endpoints;
 		this.sockets = sockets;
 		this.mapper = mapper;
+		this.wrongPeerReply = wrongPeerReply;
 		this.loop = new Loop(onCrash);
 	}
 
@@ -182,6 +208,9 @@ public final class AgentClient {
 
 		int attempt = -1;
 
+		/** The connection the current attempt went on: only its socket may answer it. */
+		Link sentOn;
+
 		long deadline;
 
 		long queuedSince;
@@ -227,12 +256,24 @@ public final class AgentClient {
 		 */
 		private final Map<String, Unconnectable> unconnectable = new HashMap<>();
 
-		/** Peers whose connection dropped, reported by JeroMQ's I/O thread. */
-		private final Queue<String> disconnected = new ConcurrentLinkedQueue<>();
+		/** Connections that dropped, reported by JeroMQ's I/O thread. */
+		private final Queue<Link> disconnected = new ConcurrentLinkedQueue<>();
+
+		/** Dropped connections watched until they come back or their socket is replaced. */
+		private final Set<Link> down = new HashSet<>();
+
+		/** The grace of the next socket to a peer whose last one was replaced without ever connecting. */
+		private final Map<String, Duration> nextGrace = new HashMap<>();
+
+		/** Correlation frames: random, so that no peer can guess those of calls sent to others. */
+		private final SecureRandom random = new SecureRandom();
+
+		/** Random bytes fetched in batches: one SecureRandom call per 256 requests, not per request. */
+		private final ByteBuffer randomBytes = ByteBuffer.allocate(Long.BYTES * 256).position(Long.BYTES * 256);
+
+		private long nextWrongPeerWarn = System.nanoTime();
 
 		private ZMQ.Poller poller;
-
-		private long nextCorrelation;
 
 		Loop(Consumer<Throwable> onCrash) {
 			super("agent-client-" + name, sockets.context(), onCrash);
@@ -256,6 +297,8 @@ public final class AgentClient {
 			for (Peer peer : this.readable) {
 				receive(peer);
 			}
+			retryDisconnected();
+			replaceDroppedPeers();
 			Call call;
 			while ((call = this.calls.poll()) != null) {
 				// Connect to every endpoint the call may move on to now, so that a failover
@@ -266,7 +309,6 @@ public final class AgentClient {
 				send(call);
 			}
 			retryUnsent();
-			retryDisconnected();
 			expire();
 			pruneIdlePeers();
 		}
@@ -290,16 +332,66 @@ public final class AgentClient {
 				String endpoint = entry.getKey();
 				boolean idle = now - this.lastUsed.getOrDefault(endpoint, 0L) > PRUNE_INTERVAL_NANOS;
 				if (idle && !busy.contains(endpoint) && (listed == null || !listed.contains(endpoint))) {
-					this.poller.unregister(entry.getValue().socket());
-					entry.getValue().socket().close();
+					close(entry.getValue());
 					this.lastUsed.remove(endpoint);
+					this.nextGrace.remove(endpoint);
 					return true;
 				}
 				return false;
 			});
 			if (pruned) {
-				// JeroMQ's poller closes the gap an unregistered socket leaves: indices move.
-				this.peers.replaceAll((endpoint, peer) -> new Peer(peer.socket(), indexOf(peer.socket()), peer.createdAt(), peer.ready()));
+				reindex();
+			}
+		}
+
+		/** Closes a peer's socket, which the caller has taken out of {@code peers}. */
+		private void close(Peer peer) {
+			this.poller.unregister(peer.socket());
+			peer.socket().close();
+			this.down.remove(peer.link());
+		}
+
+		/** JeroMQ's poller closes the gap an unregistered socket leaves: indices move. */
+		private void reindex() {
+			this.peers.replaceAll((endpoint, peer) -> new Peer(peer.socket(), indexOf(peer.socket()), peer.link()));
+		}
+
+		/**
+		 * Replaces the socket of a peer whose connection dropped and did not come back within
+		 * its grace: JeroMQ 0.6.0 terminates a connecting session for good after a too-large
+		 * message or a protocol error, which would leave this client cut off from a peer that is
+		 * up. The fresh socket is made by the next call to that peer (or by a call waiting for it).
+		 */
+		private void replaceDroppedPeers() {
+			if (this.down.isEmpty()) {
+				return;
+			}
+			long now = System.nanoTime();
+			List<Peer> replaced = new ArrayList<>();
+			for (Iterator<Link> links = this.down.iterator(); links.hasNext();) {
+				Link link = links.next();
+				Peer peer = this.peers.get(link.endpoint);
+				if (peer == null || peer.link() != link || link.ready.get()) {
+					// Closed meanwhile, or JeroMQ reconnected it.
+					links.remove();
+				}
+				else if (now - link.droppedAt.get() - link.grace.toNanos() > 0) {
+					links.remove();
+					replaced.add(peer);
+				}
+			}
+			for (Peer peer : replaced) {
+				Link link = peer.link();
+				this.peers.remove(link.endpoint);
+				close(peer);
+				lost(link);
+				// A socket that connected once gets the first grace again; one that never did, a longer one.
+				this.nextGrace.put(link.endpoint, link.everReady ? DROPPED_GRACE : ResolveBackOff.after(link.grace));
+				logger.info("Agent client '" + name + "' replaced its socket to " + link.endpoint
+						+ ": the connection dropped and did not come back within " + link.grace.toMillis() + " ms");
+			}
+			if (!replaced.isEmpty()) {
+				reindex();
 			}
 		}
 
@@ -314,7 +406,7 @@ public final class AgentClient {
 
 		@Override
 		protected long pollTimeoutMillis() {
-			if (!this.unsent.isEmpty()) {
+			if (!this.unsent.isEmpty() || !this.down.isEmpty()) {
 				return 10;
 			}
 			long next = Long.MAX_VALUE;
@@ -353,7 +445,7 @@ public final class AgentClient {
 						+ this.unconnectable.get(call.target()).reason());
 				return;
 			}
-			if (!trySend(call)) {
+			if (!trySend(call, this.peers.get(call.target()))) {
 				this.unsent.add(call);
 			}
 		}
@@ -375,17 +467,15 @@ public final class AgentClient {
 			return peer;
 		}
 
-		private boolean trySend(Call call) {
-			// send() connected it, and pruning spares the peers of calls that wait to be sent.
-			Peer peer = this.peers.get(call.target());
+		private boolean trySend(Call call, Peer peer) {
 			this.lastUsed.put(call.target(), System.nanoTime());
 			// Only on a connection that has completed its handshake: JeroMQ attaches a new
 			// connection before its handshake and loses what was queued on it if the handshake
 			// stalls (jeromq #1022); a request waits for the connection instead.
-			if (!peer.ready().get()) {
+			if (!peer.link().ready.get()) {
 				return false;
 			}
-			long correlation = this.nextCorrelation++;
+			long correlation = nextCorrelation();
 			byte[] frame = ByteBuffer.allocate(Long.BYTES).putLong(correlation).array();
 			// ZeroMQ refuses the request unless a connection is up, instead of queueing it for a
 			// peer that may be gone and delivering it late.
@@ -395,8 +485,22 @@ public final class AgentClient {
 			peer.socket.send(new byte[0], ZMQ.SNDMORE);
 			peer.socket.send(call.body, 0);
 			call.sent = true;
+			call.sentOn = peer.link();
 			this.pending.put(correlation, call);
 			return true;
+		}
+
+		private long nextCorrelation() {
+			long correlation;
+			do {
+				if (!this.randomBytes.hasRemaining()) {
+					this.random.nextBytes(this.randomBytes.array());
+					this.randomBytes.clear();
+				}
+				correlation = this.randomBytes.getLong();
+			}
+			while (this.pending.containsKey(correlation));
+			return correlation;
 		}
 
 		private void retryUnsent() {
@@ -405,11 +509,13 @@ public final class AgentClient {
 			List<Call> moved = new ArrayList<>();
 			while (calls.hasNext()) {
 				Call call = calls.next();
-				Peer peer = this.peers.get(call.target());
-				if (trySend(call)) {
+				// Connected again here if its socket was replaced; null if that connect failed.
+				Peer peer = peer(call.target());
+				if (peer != null && trySend(call, peer)) {
 					calls.remove();
 				}
-				else if ((now - peer.createdAt > CONNECT_GRACE_NANOS && hasNext(call)) || now - call.deadline >= 0) {
+				else if (peer == null || (now - peer.link().createdAt > CONNECT_GRACE_NANOS && hasNext(call))
+						|| now - call.deadline >= 0) {
 					// With another endpoint to try, a connection that is not up after the grace is
 					// given up; with none, the call keeps waiting for it until its deadline.
 					calls.remove();
@@ -425,26 +531,31 @@ public final class AgentClient {
 		 * way. It moves on to the next endpoint now rather than after its timeout.
 		 */
 		private void retryDisconnected() {
-			String endpoint;
-			while ((endpoint = this.disconnected.poll()) != null) {
-				String gone = endpoint;
-				List<Long> lost = new ArrayList<>();
-				this.pending.forEach((correlation, call) -> {
-					if (call.target().equals(gone)) {
-						lost.add(correlation);
-					}
-				});
-				long now = System.nanoTime();
-				for (Long correlation : lost) {
-					Call call = this.pending.remove(correlation);
-					if (!hasNext(call) && now - call.deadline < 0) {
-						// The only endpoint: ZeroMQ reconnects, and the request goes again once the
-						// new connection is up, within the same deadline.
-						this.unsent.add(call);
-					}
-					else {
-						next(call, AgentError.UNAVAILABLE, "the connection to " + gone + " dropped");
-					}
+			Link link;
+			while ((link = this.disconnected.poll()) != null) {
+				this.down.add(link);
+				lost(link);
+			}
+		}
+
+		/** Moves on the calls pending on a connection that dropped. */
+		private void lost(Link link) {
+			List<Long> lost = new ArrayList<>();
+			this.pending.forEach((correlation, call) -> {
+				if (call.sentOn == link) {
+					lost.add(correlation);
+				}
+			});
+			long now = System.nanoTime();
+			for (Long correlation : lost) {
+				Call call = this.pending.remove(correlation);
+				if (!hasNext(call) && now - call.deadline < 0) {
+					// The only endpoint: the connection comes back (or its socket is replaced), and
+					// the request goes again once it is up, within the same deadline.
+					this.unsent.add(call);
+				}
+				else {
+					next(call, AgentError.UNAVAILABLE, "the connection to " + link.endpoint + " dropped");
 				}
 			}
 		}
@@ -462,10 +573,29 @@ public final class AgentClient {
 				if (correlation.length != Long.BYTES || rest.size() != 2) {
 					continue;
 				}
-				Call call = this.pending.remove(ByteBuffer.wrap(correlation).getLong());
-				if (call != null) {
-					complete(call, rest.get(1));
+				long key = ByteBuffer.wrap(correlation).getLong();
+				Call call = this.pending.get(key);
+				if (call == null) {
+					// Late (after a timeout or a move to another peer): nobody waits for it.
+					continue;
 				}
+				if (call.sentOn != peer.link()) {
+					wrongPeer(peer.link().endpoint, call);
+					continue;
+				}
+				this.pending.remove(key);
+				complete(call, rest.get(1));
+			}
+		}
+
+		/** A reply on another socket than its call's: dropped, counted, told now and then, never a reply. */
+		private void wrongPeer(String from, Call call) {
+			wrongPeerReply.run();
+			long now = System.nanoTime();
+			if (now - this.nextWrongPeerWarn >= 0) {
+				this.nextWrongPeerWarn = now + WRONG_PEER_WARN_INTERVAL_NANOS;
+				logger.warn("Agent client '" + name + "' dropped a reply from " + from + " to a call sent to "
+						+ call.target() + " (a peer answering calls it did not get); every one is counted, this is told at most once a minute");
 			}
 		}
 
@@ -521,19 +651,24 @@ public final class AgentClient {
 		}
 
 		private Peer connect(String endpoint) {
-			AtomicBoolean ready = new AtomicBoolean();
+			Link link = new Link(endpoint, this.nextGrace.getOrDefault(endpoint, DROPPED_GRACE));
 			ZMQ.Socket socket = sockets.create(SocketType.DEALER, "client-" + name, new ZmqSockets.ConnectionListener() {
 
 				@Override
 				public void ready() {
-					ready.set(true);
+					link.everReady = true;
+					link.droppedAt.set(0);
+					link.ready.set(true);
 					wakeup();
 				}
 
 				@Override
 				public void dropped() {
-					ready.set(false);
-					Loop.this.disconnected.add(endpoint);
+					link.ready.set(false);
+					// The first drop since the connection was last up starts the grace.
+					long now = System.nanoTime();
+					link.droppedAt.compareAndSet(0, (now != 0) ? now : 1);
+					Loop.this.disconnected.add(link);
 					wakeup();
 				}
 
@@ -552,11 +687,12 @@ public final class AgentClient {
 				unconnectable(endpoint, ex);
 				return null;
 			}
+			this.nextGrace.remove(endpoint);
 			if (this.unconnectable.remove(endpoint) != null) {
 				logger.info("Agent client '" + name + "' connected to " + endpoint + ", which it could not before");
 			}
 			int index = this.poller.register(socket, ZMQ.Poller.POLLIN);
-			return new Peer(socket, index, System.nanoTime(), ready);
+			return new Peer(socket, index, link);
 		}
 
 		private void unconnectable(String endpoint, RuntimeException ex) {
@@ -577,8 +713,36 @@ public final class AgentClient {
 	private record Unconnectable(String reason, Duration backOff, long retryAt) {
 	}
 
-	/** A peer's socket; {@code ready} once its connection has completed its handshake. */
-	private record Peer(ZMQ.Socket socket, int index, long createdAt, AtomicBoolean ready) {
+	/** A peer's socket, its index in the poller and its connection. */
+	private record Peer(ZMQ.Socket socket, int index, Link link) {
+	}
+
+	/**
+	 * The connection of one socket, as JeroMQ's I/O thread tells it; also what a call
+	 * remembers it was sent on, so that only that socket may answer it.
+	 */
+	private static final class Link {
+
+		final String endpoint;
+
+		/** How long this connection may stay dropped before its socket is replaced. */
+		final Duration grace;
+
+		final long createdAt = System.nanoTime();
+
+		/** Whether the connection has completed its handshake and is up now. */
+		final AtomicBoolean ready = new AtomicBoolean();
+
+		/** When it dropped without coming back since; 0 while up or before any drop. */
+		final AtomicLong droppedAt = new AtomicLong();
+
+		volatile boolean everReady;
+
+		Link(String endpoint, Duration grace) {
+			this.endpoint = endpoint;
+			this.grace = grace;
+		}
+
 	}
 
 }

@@ -7,6 +7,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import dev.agentry.core.AgentPhases;
+import dev.agentry.core.metrics.AgentMetrics;
 import dev.agentry.core.shutdown.ShutdownRecorder;
 import dev.agentry.core.shutdown.StepOutcome;
 import dev.agentry.core.zmq.ZmqSockets;
@@ -33,6 +34,9 @@ public final class AgentClients implements SmartLifecycle {
 
 	private final Consumer<Throwable> onCrash;
 
+	/** {@code null} without metrics: then the clients only log replies from the wrong peer. */
+	private final AgentMetrics metrics;
+
 	private final List<AgentClient> clients = new CopyOnWriteArrayList<>();
 
 	private volatile boolean running;
@@ -41,9 +45,19 @@ public final class AgentClients implements SmartLifecycle {
 
 	public AgentClients(ZmqSockets sockets, ObjectMapper mapper, ShutdownRecorder recorder,
 			Consumer<Throwable> onCrash) {
+		this(sockets, mapper, recorder, null, onCrash);
+	}
+
+	/**
+	 * @param metrics where the clients count the replies they drop because they came from
+	 * another peer than the one the call went to ({@code agent_client_replies_rejected_total})
+	 */
+	public AgentClients(ZmqSockets sockets, ObjectMapper mapper, ShutdownRecorder recorder, AgentMetrics metrics,
+			Consumer<Throwable> onCrash) {
 		this.sockets = sockets;
 		this.mapper = mapper;
 		this.recorder = recorder;
+		this.metrics = metrics;
 		this.onCrash = onCrash;
 	}
 
@@ -58,7 +72,9 @@ public final class AgentClients implements SmartLifecycle {
 		if (this.stopped) {
 			throw new IllegalStateException("The agent's clients are closed; no new client '" + name + "'");
 		}
-		AgentClient client = new AgentClient(name, endpoints, this.sockets, this.mapper, this.onCrash);
+		Runnable wrongPeer = (this.metrics != null) ? this.metrics.rejectedReplies(name, "wrong_peer")::increment : () -> {
+		};
+		AgentClient client = new AgentClient(name, endpoints, this.sockets, this.mapper, wrongPeer, this.onCrash);
 		client.start();
 		this.clients.add(client);
 		return client;

@@ -56,6 +56,17 @@ public final class AgentMetrics {
 			.register(this.registry);
 	}
 
+	/**
+	 * {@code agent_client_replies_rejected_total{client, reason}}: replies an agent client
+	 * dropped, e.g. {@code wrong_peer}: from another peer than the one its call went to.
+	 */
+	public Counter rejectedReplies(String client, String reason) {
+		return Counter.builder("agent.client.replies.rejected")
+			.description("Replies an agent client dropped instead of completing a call with them")
+			.tags("agent", this.agent, "client", client, "reason", reason)
+			.register(this.registry);
+	}
+
 	/** {@code agent_request_seconds{endpoint, action}}. */
 	public Timer requestTimer(String endpoint, String action) {
 		return Timer.builder("agent.request")

@@ -63,6 +63,24 @@ class AgentAutoConfigurationTests {
 	}
 
 	@Test
+	void advertisedEndpointBracketsAnIpv6HostAsTheRegistryRequires() {
+		assertThat(AgentAutoConfiguration.advertised("10.0.0.7", false, "tcp://0.0.0.0:5555")).isEqualTo("tcp://10.0.0.7:5555");
+		assertThat(AgentAutoConfiguration.advertised("fd00::7", false, "tcp://[::]:5555")).isEqualTo("tcp://[fd00::7]:5555");
+		assertThat(AgentAutoConfiguration.advertised("[fd00::7]", true, "tcp://0.0.0.0:5555"))
+			.isEqualTo("tcp://[fd00::7]:5555");
+		assertThat(AgentAutoConfiguration.advertised("model-worker", false, null)).isNull();
+	}
+
+	@Test
+	void endpointBoundToLoopbackIsAdvertisedAsBoundUnlessAHostIsGiven() {
+		assertThat(AgentAutoConfiguration.advertised("10.0.0.7", false, "tcp://127.0.0.1:5510"))
+			.isEqualTo("tcp://127.0.0.1:5510");
+		assertThat(AgentAutoConfiguration.advertised("10.0.0.7", false, "tcp://[::1]:5510")).isEqualTo("tcp://[::1]:5510");
+		assertThat(AgentAutoConfiguration.advertised("10.0.0.7", true, "tcp://127.0.0.1:5510"))
+			.isEqualTo("tcp://10.0.0.7:5510");
+	}
+
+	@Test
 	void autoConfigurationDefinesEveryAgentBean() {
 		this.runner.run((context) -> {
 			assertThat(context).hasNotFailed();

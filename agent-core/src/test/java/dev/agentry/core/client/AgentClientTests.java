@@ -6,13 +6,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 import dev.agentry.core.AgentJson;
 import dev.agentry.core.metrics.AgentMetrics;
@@ -20,6 +24,7 @@ import dev.agentry.core.shutdown.ShutdownRecorder;
 import dev.agentry.core.shutdown.StepOutcome;
 import dev.agentry.core.shutdown.StepRecord;
 import dev.agentry.core.zmq.ZmqSockets;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,12 +60,17 @@ class AgentClientTests {
 
 	private final ObjectMapper mapper = new AgentJson(JsonMapper.builder().build()).mapper();
 
-	private final ShutdownRecorder recorder = new ShutdownRecorder(
-			new AgentMetrics(new SimpleMeterRegistry(), "test-agent"));
+	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+	private final AgentMetrics metrics = new AgentMetrics(this.meters, "test-agent");
+
+	private final ShutdownRecorder recorder = new ShutdownRecorder(this.metrics);
 
 	private final List<Throwable> crashes = new CopyOnWriteArrayList<>();
 
 	private final List<TestServer> servers = new ArrayList<>();
+
+	private final List<ScriptedRouter> routers = new ArrayList<>();
 
 	private ZContext clientContext;
 
@@ -74,7 +84,7 @@ class AgentClientTests {
 		this.serverContext = new ZContext(1);
 		ZmqSockets sockets = new ZmqSockets(this.clientContext, Duration.ofMillis(100), 1024 * 1024,
 				(refusal) -> this.crashes.add(new IllegalStateException("refused: " + refusal)));
-		this.clients = new AgentClients(sockets, this.mapper, this.recorder, this.crashes::add);
+		this.clients = new AgentClients(sockets, this.mapper, this.recorder, this.metrics, this.crashes::add);
 		this.clients.start();
 	}
 
@@ -83,9 +93,11 @@ class AgentClientTests {
 		try {
 			this.clients.stop();
 			this.servers.forEach(TestServer::close);
+			this.routers.forEach(ScriptedRouter::close);
 			assertThat(this.clientContext.getSockets()).as("client sockets left open").isEmpty();
 			assertThat(this.crashes).isEmpty();
 			assertThat(this.servers).allSatisfy((server) -> assertThat(server.failure.get()).isNull());
+			assertThat(this.routers).allSatisfy((router) -> assertThat(router.failure.get()).isNull());
 		}
 		finally {
 			this.clientContext.close();
@@ -325,6 +337,219 @@ class AgentClientTests {
 		await().atMost(GENEROUS).until(reply::isDone);
 		assertThat(reply.join().path("error").asString()).isEqualTo("unavailable");
 		assertThat(reply.join().path("id").asString()).isEqualTo("r-pending");
+	}
+
+	/**
+	 * The attack of issue 13: a fake peer that the client is also connected to answers calls
+	 * that went to the real one. Here it even knows their correlation frames (the real peer
+	 * hands each one over and waits until the forgery has been dealt with), so only the
+	 * check of the socket a reply came on can stop it.
+	 */
+	@Test
+	void replyFromAnotherPeerWithTheCorrelationOfACallSentElsewhereIsDroppedAndCounted(CapturedOutput output) {
+		BlockingQueue<byte[]> toForge = new LinkedBlockingQueue<>();
+		BlockingQueue<Boolean> forgedOne = new LinkedBlockingQueue<>();
+		AtomicInteger forgeries = new AtomicInteger();
+		AtomicReference<byte[]> clientIdentity = new AtomicReference<>();
+		List<Long> correlations = new CopyOnWriteArrayList<>();
+		Counter rejected = this.metrics.rejectedReplies("peer", "wrong_peer");
+		ScriptedRouter fake = router("fake", (socket, frames) -> {
+			// Calls that went to the fake: answered unavailable, so they move on to the real peer.
+			clientIdentity.set(frames.get(0));
+			reply(socket, frames, error("unavailable"));
+		}, (socket) -> {
+			byte[] correlation = toForge.poll();
+			if (correlation == null) {
+				return;
+			}
+			byte[] identity = clientIdentity.get();
+			if (identity != null) {
+				// The envelope of a request that went to the real peer, as if this one had got it.
+				reply(socket, List.of(identity, correlation, new byte[0], new byte[0]), ok("forged"));
+				forgeries.incrementAndGet();
+			}
+			forgedOne.add(identity != null);
+		});
+		ScriptedRouter real = router("real", (socket, frames) -> {
+			correlations.add(java.nio.ByteBuffer.wrap(frames.get(1)).getLong());
+			toForge.add(frames.get(1));
+			Boolean forged = poll(forgedOne);
+			if (Boolean.TRUE.equals(forged)) {
+				await().atMost(GENEROUS).until(() -> rejected.count() >= forgeries.get());
+			}
+			reply(socket, frames, ok("real"));
+		}, (socket) -> {
+		});
+		AgentClient client = this.clients.create("peer", List.of(real.endpoint(), fake.endpoint()));
+		int calls = 40;
+		for (int i = 0; i < calls; i++) {
+			JsonNode reply = client.call(request("r-" + i), Duration.ofSeconds(20));
+			assertThat(reply.path("status").asString()).as("reply %s", reply).isEqualTo("ok");
+			assertThat(reply.path("server").asString()).as("reply %s", reply).isEqualTo("real");
+		}
+		assertThat(real.received).hasValue(calls);
+		assertThat(forgeries.get()).as("forged replies sent").isGreaterThanOrEqualTo(calls / 2);
+		assertThat(rejected.count()).isEqualTo(forgeries.get());
+		assertThat(output.getAll()).containsOnlyOnce("Agent client 'peer' dropped a reply from " + fake.endpoint())
+			.doesNotContain("forged");
+		// Not a counter that a peer could continue from what it saw.
+		for (int i = 1; i < correlations.size(); i++) {
+			assertThat(Math.abs(correlations.get(i) - correlations.get(i - 1))).isGreaterThan(1000L);
+		}
+	}
+
+	/**
+	 * JeroMQ 0.6.0 drops the connection of a reply over the socket's max-message-size and
+	 * never makes it again: without the client's own reconnect, every later call to that peer
+	 * would wait out its timeout while the peer is up.
+	 */
+	@Test
+	void peerThatSentOneReplyOverTheSizeLimitIsReachedAgainAndTheRefusalIsReported() {
+		List<ZmqSockets.Refusal> refusals = new CopyOnWriteArrayList<>();
+		ZmqSockets small = new ZmqSockets(this.clientContext, Duration.ofMillis(100), 1024, refusals::add);
+		AgentClients smallClients = new AgentClients(small, this.mapper, this.recorder, this.metrics, this.crashes::add);
+		smallClients.start();
+		AtomicInteger requests = new AtomicInteger();
+		ScriptedRouter peer = router("big-then-small", (socket, frames) -> {
+			ObjectNode reply = ok("big-then-small");
+			reply.set("id", this.mapper.readTree(frames.get(frames.size() - 1)).get("id"));
+			if (requests.getAndIncrement() == 0) {
+				reply.put("padding", "x".repeat(4096));
+			}
+			reply(socket, frames, reply);
+		}, (socket) -> {
+		});
+		try {
+			AgentClient client = smallClients.create("big", List.of(peer.endpoint()));
+			client.call(request("r-big"), Duration.ofSeconds(2));
+			await().atMost(GENEROUS).until(() -> !refusals.isEmpty());
+			assertThat(refusals).first().extracting(ZmqSockets.Refusal::socket).isEqualTo("client-big");
+			JsonNode later = client.call(request("r-later"), Duration.ofSeconds(15));
+			assertThat(later.path("status").asString()).as("reply %s", later).isEqualTo("ok");
+			assertThat(later.path("id").asString()).isEqualTo("r-later");
+		}
+		finally {
+			smallClients.stop();
+		}
+	}
+
+	private static Boolean poll(BlockingQueue<Boolean> queue) {
+		try {
+			return queue.poll(GENEROUS.toSeconds(), TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private ObjectNode ok(String server) {
+		ObjectNode reply = this.mapper.createObjectNode();
+		reply.put("status", "ok");
+		reply.put("server", server);
+		return reply;
+	}
+
+	private ObjectNode error(String code) {
+		ObjectNode reply = this.mapper.createObjectNode();
+		reply.put("status", "error");
+		reply.put("error", code);
+		reply.put("retryable", true);
+		return reply;
+	}
+
+	/** Sends {@code reply} after every frame of {@code frames} but the last (the envelope). */
+	private void reply(ZMQ.Socket socket, List<byte[]> frames, ObjectNode reply) {
+		for (int i = 0; i < frames.size() - 1; i++) {
+			socket.sendMore(frames.get(i));
+		}
+		socket.send(this.mapper.writeValueAsBytes(reply));
+	}
+
+	private ScriptedRouter router(String name, BiConsumer<ZMQ.Socket, List<byte[]>> onRequest,
+			Consumer<ZMQ.Socket> onIdle) {
+		ScriptedRouter router = new ScriptedRouter(name, this.serverContext, onRequest, onIdle);
+		this.routers.add(router);
+		return router;
+	}
+
+	/**
+	 * A ROUTER peer on its own thread, which owns its socket: each request (all its frames,
+	 * the client's identity first) goes to {@code onRequest}, and {@code onIdle} runs after
+	 * every short poll, on the same thread.
+	 */
+	private static final class ScriptedRouter {
+
+		final AtomicInteger received = new AtomicInteger();
+
+		final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+		private final ZContext context;
+
+		private final BiConsumer<ZMQ.Socket, List<byte[]>> onRequest;
+
+		private final Consumer<ZMQ.Socket> onIdle;
+
+		private final CompletableFuture<String> endpoint = new CompletableFuture<>();
+
+		private final Thread thread;
+
+		private volatile boolean stop;
+
+		ScriptedRouter(String name, ZContext context, BiConsumer<ZMQ.Socket, List<byte[]>> onRequest,
+				Consumer<ZMQ.Socket> onIdle) {
+			this.context = context;
+			this.onRequest = onRequest;
+			this.onIdle = onIdle;
+			this.thread = new Thread(this::run, "test-router-" + name);
+			this.thread.setDaemon(true);
+			this.thread.start();
+		}
+
+		String endpoint() {
+			return this.endpoint.orTimeout(10, TimeUnit.SECONDS).join();
+		}
+
+		void close() {
+			this.stop = true;
+			try {
+				this.thread.join(10_000);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			assertThat(this.thread.isAlive()).isFalse();
+		}
+
+		private void run() {
+			ZMQ.Socket socket = this.context.createSocket(SocketType.ROUTER);
+			ZMQ.Poller poller = this.context.createPoller(1);
+			try {
+				socket.setLinger(0);
+				socket.setHandshakeIvl(1000);
+				socket.bind("tcp://127.0.0.1:*");
+				poller.register(socket, ZMQ.Poller.POLLIN);
+				this.endpoint.complete(socket.getLastEndpoint());
+				while (!this.stop) {
+					poller.poll(5);
+					List<byte[]> frames;
+					while ((frames = TestServer.receive(socket)) != null) {
+						this.received.incrementAndGet();
+						this.onRequest.accept(socket, frames);
+					}
+					this.onIdle.accept(socket);
+				}
+			}
+			catch (Throwable ex) {
+				this.failure.set(ex);
+				this.endpoint.completeExceptionally(ex);
+			}
+			finally {
+				poller.close();
+				socket.close();
+			}
+		}
+
 	}
 
 	/**

@@ -1,10 +1,11 @@
 package dev.agentry.samples.interrupts;
 
-import java.net.URI;
+import java.util.UUID;
 
 import dev.agentry.core.stream.ManagedStream;
 import dev.agentry.core.zmq.ZmqContextLifecycle;
 import org.zeromq.SocketType;
+import org.zeromq.ZContext;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -28,24 +29,32 @@ public class InterruptHandlerApplication {
 	 */
 	@Bean
 	InterruptPublisher interruptPublisher(ZmqContextLifecycle zmq, InterruptHandlerProperties properties,
-			BeanFactory beanFactory) throws Exception {
-		// spring-integration binds the PUB socket on every interface at the port of publish-bind.
-		ZeroMqMessageHandler publisher = new ZeroMqMessageHandler(zmq.context(), port(properties.publishBind()),
-				SocketType.PUB);
+			BeanFactory beanFactory) {
+		return new InterruptPublisher(publisher(zmq.context(), properties.publishBind(), beanFactory));
+	}
+
+	/**
+	 * A PUB handler bound exactly to {@code bind}. Given a port, ZeroMqMessageHandler binds
+	 * {@code tcp://*:<port>} (ZeroMqUtils.bindSocket): every interface, whatever host the
+	 * bind names. So the socket configurer binds {@code bind} itself, and the handler gets a
+	 * connect address instead, which is what keeps it from binding: an inproc endpoint that
+	 * nobody ever binds, where JeroMQ only parks a pending connection that never subscribes,
+	 * so that nothing is queued for it.
+	 */
+	static ZeroMqMessageHandler publisher(ZContext context, String bind, BeanFactory beanFactory) {
+		String unbound = "inproc://interrupt-publisher-" + UUID.randomUUID();
+		ZeroMqMessageHandler publisher = new ZeroMqMessageHandler(context, () -> unbound, SocketType.PUB);
+		publisher.setSocketConfigurer((socket) -> socket.bind(bind));
 		publisher.setTopic(TOPIC);
 		publisher.setMessageMapper((message) -> (byte[]) message.getPayload());
 		publisher.setBeanFactory(beanFactory);
 		publisher.afterPropertiesSet();
-		return new InterruptPublisher(publisher);
+		return publisher;
 	}
 
 	@Bean
 	ManagedStream interruptStream(InterruptPublisher interruptPublisher) {
 		return interruptPublisher.stream();
-	}
-
-	static int port(String bind) {
-		return URI.create(bind.replace("*", "0.0.0.0")).getPort();
 	}
 
 }

@@ -96,6 +96,19 @@ class ComposeFileTests {
 		}
 	}
 
+	/** The samples bind 127.0.0.1 when started by hand; in a container every interface must answer. */
+	@Test
+	void everyAgentBindsEveryInterfaceAsAContainerNeeds() {
+		for (ComposeFile.Service service : this.compose.services().values()) {
+			ContainerEnvironment environment = service.containerEnvironment();
+			assertThat(environment.bind("server.address", String.class)).as(service.name()).isEqualTo("0.0.0.0");
+			assertThat(environment.agent().endpoint().bind()).as(service.name()).isEqualTo("tcp://*:5555");
+			assertThat(environment.agent().health().bind()).as(service.name()).isEqualTo("tcp://*:5556");
+		}
+		assertThat(this.compose.service("streaming-interrupt-handler").environment())
+			.containsEntry("STREAMING_INTERRUPT_HANDLER_PUBLISH_BIND", "tcp://*:5532");
+	}
+
 	@Test
 	void publishedPortsListenOnLoopbackOnly() {
 		for (ComposeFile.Service service : this.compose.services().values()) {

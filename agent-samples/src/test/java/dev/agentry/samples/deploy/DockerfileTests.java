@@ -132,7 +132,8 @@ class DockerfileTests {
 	@Test
 	void containerPortsAreTheOnesTheChartUses() throws Exception {
 		DockerfileModel dockerfile = DockerfileModel.read(Repository.DOCKERFILE);
-		assertThat(dockerfile.runtimeEnv()).containsEntry("SERVER_PORT", "8080")
+		assertThat(dockerfile.runtimeEnv()).containsEntry("SERVER_ADDRESS", "0.0.0.0")
+			.containsEntry("SERVER_PORT", "8080")
 			.containsEntry("AGENT_ENDPOINT_BIND", "tcp://*:5555")
 			.containsEntry("AGENT_HEALTH_BIND", "tcp://*:5556");
 		assertThat(dockerfile.all(dockerfile.lastStage(), "EXPOSE")).containsExactly("8080 5555 5556");

@@ -182,6 +182,22 @@ class HelmChartTests {
 		assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("http");
 	}
 
+	/** The samples bind 127.0.0.1 when started by hand; in a pod every interface must answer. */
+	@ParameterizedTest
+	@EnumSource(ValuesSet.class)
+	void everyAgentBindsEveryInterfaceAsAPodNeeds(ValuesSet values) throws Exception {
+		for (Deployment deployment : rendering(values).deployments()) {
+			ContainerEnvironment environment = new ContainerEnvironment(container(deployment));
+			AgentProperties agent = environment.agent();
+			assertThat(environment.bind("server.address", String.class)).isEqualTo("0.0.0.0");
+			assertThat(agent.endpoint().bind()).isEqualTo("tcp://*:5555");
+			assertThat(agent.health().bind()).isEqualTo("tcp://*:5556");
+		}
+		Container handler = container(rendering(values).deployment(INTERRUPT_HANDLER));
+		assertThat(new ContainerEnvironment(handler).bind("streaming-interrupt-handler", InterruptHandlerProperties.class)
+			.publishBind()).isEqualTo("tcp://*:5532");
+	}
+
 	@ParameterizedTest
 	@EnumSource(ValuesSet.class)
 	void containerPortsAreThePortsTheAgentBinds(ValuesSet values) throws Exception {

@@ -95,6 +95,13 @@ class SampleSystemIT {
 		assertThat(registry.call("{\"action\":\"register\",\"service\":5,\"instance\":\"i\",\"endpoint\":\"e\"}")
 			.get("error")
 			.asString()).isEqualTo("bad_request");
+		assertThat(registry.call(
+				"{\"action\":\"register\",\"service\":\"s\",\"instance\":\"i\",\"endpoint\":\"tcp://*:5555\"}")
+			.get("error")
+			.asString()).isEqualTo("bad_request");
+		assertThat(registry.call("{\"action\":\"register\",\"service\":\"s\",\"instance\":\"" + "i".repeat(5000)
+				+ "\",\"endpoint\":\"tcp://x:1\"}").get("error").asString()).isEqualTo("bad_request");
+		assertThat(lookup("s")).isEmpty();
 		assertThat(registry.call("{\"action\":\"resolve\"}").get("error").asString()).isEqualTo("unknown_action");
 	}
 
