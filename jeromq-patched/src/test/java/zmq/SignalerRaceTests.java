@@ -2,7 +2,9 @@ package zmq;
 
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -25,21 +27,29 @@ class SignalerRaceTests {
 	void aReadablePipeAlwaysHasASignalCounted() throws Exception {
 		Ctx ctx = new Ctx();
 		Signaler signaler = new Signaler(ctx, 1, new Errno());
-		int signals = 200_000;
-		AtomicBoolean writing = new AtomicBoolean(true);
-		Thread writer = new Thread(() -> {
-			for (int i = 0; i < signals; i++) {
-				signaler.send();
-			}
-			writing.set(false);
-		}, "signaler-writer");
+		// Writers preempted between their write and their count open the window on a stock JeroMQ.
+		int writers = 2;
+		int signalsEach = 50_000;
+		int signals = writers * signalsEach;
+		AtomicInteger writing = new AtomicInteger(writers);
+		List<Thread> threads = new ArrayList<>();
+		for (int w = 0; w < writers; w++) {
+			threads.add(new Thread(() -> {
+				for (int i = 0; i < signalsEach; i++) {
+					signaler.send();
+				}
+				writing.decrementAndGet();
+			}, "signaler-writer-" + w));
+		}
 		int uncounted = 0;
 		int received = 0;
 		try (Selector selector = Selector.open()) {
 			signaler.getFd().register(selector, SelectionKey.OP_READ);
-			writer.start();
+			threads.forEach(Thread::start);
 			while (received < signals) {
-				boolean readable = selector.selectNow() > 0;
+				// Blocking, as a socket's owner does in ZMQ.poll: the writer's byte wakes this thread,
+				// and the kernel may run it at once, before the writer has counted the byte.
+				boolean readable = selector.select(100) > 0;
 				selector.selectedKeys().clear();
 				boolean signalled = signaler.waitEvent(0);
 				if (readable && !signalled) {
@@ -49,11 +59,13 @@ class SignalerRaceTests {
 					signaler.recv();
 					received++;
 				}
-				else if (!writing.get() && !readable) {
+				else if (writing.get() == 0 && !readable) {
 					break;
 				}
 			}
-			writer.join();
+			for (Thread thread : threads) {
+				thread.join();
+			}
 		}
 		finally {
 			signaler.close();
