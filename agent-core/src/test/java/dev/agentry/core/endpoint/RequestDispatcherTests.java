@@ -1,21 +1,17 @@
 package dev.agentry.core.endpoint;
 
 import java.io.ByteArrayOutputStream;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Random;
 
 import dev.agentry.core.AgentJson;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
@@ -37,23 +33,37 @@ class RequestDispatcherTests {
 
 	private static final RequestDispatcher dispatcher = new RequestDispatcher("main", actions(), mapper);
 
+	private static final String ALPHANUMERIC = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+	/** Overlong, surrogate, out of range, lone continuation, cut short, never valid. */
+	private static final byte[][] INVALID_UTF8 = { { (byte) 0xC0, (byte) 0xAF }, { (byte) 0xC1, (byte) 0xBF },
+			{ (byte) 0xE0, (byte) 0x80, (byte) 0xAF }, { (byte) 0xED, (byte) 0xA0, (byte) 0x80 },
+			{ (byte) 0xED, (byte) 0xBF, (byte) 0xBF }, { (byte) 0xF0, (byte) 0x80, (byte) 0x80, (byte) 0xAF },
+			{ (byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80 }, { (byte) 0x80 }, { (byte) 0xE2, (byte) 0x82 },
+			{ (byte) 0xFF }, { (byte) 0xF8, (byte) 0x88, (byte) 0x80, (byte) 0x80, (byte) 0x80 } };
+
 	private static final String VALID = "{\"action\":\"echo\",\"id\":\"r-1\",\"text\":\"hé\",\"n\":[1,2.5,{\"k\":null}]}";
 
 	/** Thousands of refusals would each log a WARN line (by design); the tests do not need them. */
-	@BeforeContainer
+	@BeforeAll
 	static void quiet() {
 		LoggingSystem.get(RequestDispatcherTests.class.getClassLoader())
 			.setLogLevel(RequestDispatcher.class.getName(), LogLevel.ERROR);
 	}
 
-	@AfterContainer
+	@AfterAll
 	static void loud() {
 		LoggingSystem.get(RequestDispatcherTests.class.getClassLoader())
 			.setLogLevel(RequestDispatcher.class.getName(), null);
 	}
 
-	@Property(tries = 2500)
-	void everyBodyIsParsedOrRefusedAsDocumented(@ForAll("bodies") byte[] body) {
+	@Test
+	void everyBodyIsParsedOrRefusedAsDocumented() {
+		Fuzz.check(0x13_0001L, 2500, RequestDispatcherTests::body, (body) -> body,
+				RequestDispatcherTests::isParsedOrRefusedAsDocumented);
+	}
+
+	private static void isParsedOrRefusedAsDocumented(byte[] body) {
 		Object parsed = dispatcher.parse(body, System.nanoTime() + 1_000_000_000L);
 		if (parsed instanceof ActionRequest request) {
 			assertThat(request.action()).isIn("echo", AgentActions.HEALTH_CHECK);
@@ -76,18 +86,25 @@ class RequestDispatcherTests {
 		assertThat(RequestDispatcher.isValidId(peek.id())).isTrue();
 	}
 
-	@Property(tries = 400)
-	void aRepeatedKeyAnywhereIsBadRequest(@ForAll("repeatedKeys") String body) {
-		assertThat(outcome(body.getBytes(StandardCharsets.UTF_8))).isEqualTo("bad_request");
+	@Test
+	void aRepeatedKeyAnywhereIsBadRequest() {
+		Fuzz.check(0x13_0002L, 400, RequestDispatcherTests::repeatedKeys, RequestDispatcherTests::utf8,
+				(body) -> assertThat(outcome(utf8(body))).isEqualTo("bad_request"));
 	}
 
-	@Property(tries = 400)
-	void invalidUtf8AnywhereIsBadRequest(@ForAll("invalidUtf8") byte[] body) {
-		assertThat(outcome(body)).isEqualTo("bad_request");
+	@Test
+	void invalidUtf8AnywhereIsBadRequest() {
+		Fuzz.check(0x13_0003L, 400, RequestDispatcherTests::invalidUtf8, (body) -> body,
+				(body) -> assertThat(outcome(body)).isEqualTo("bad_request"));
 	}
 
-	@Property(tries = 400)
-	void aFloatIsKeptOnlyWhenItFitsADouble(@ForAll("floats") String number) {
+	@Test
+	void aFloatIsKeptOnlyWhenItFitsADouble() {
+		Fuzz.check(0x13_0004L, 400, RequestDispatcherTests::floats, RequestDispatcherTests::utf8,
+				RequestDispatcherTests::isKeptOnlyWhenItFitsADouble);
+	}
+
+	private static void isKeptOnlyWhenItFitsADouble(String number) {
 		Object parsed = dispatcher.parse(("{\"action\":\"echo\",\"x\":" + number + "}").getBytes(StandardCharsets.UTF_8),
 				Long.MAX_VALUE);
 		java.math.BigDecimal exact = new java.math.BigDecimal(number);
@@ -102,8 +119,13 @@ class RequestDispatcherTests {
 		}
 	}
 
-	@Property(tries = 400)
-	void anIdIsAStringOfAtMost256CharactersOrAnIntegerThatFitsALong(@ForAll("ids") String id) {
+	@Test
+	void anIdIsAStringOfAtMost256CharactersOrAnIntegerThatFitsALong() {
+		Fuzz.check(0x13_0005L, 400, RequestDispatcherTests::ids, RequestDispatcherTests::utf8,
+				RequestDispatcherTests::isAValidIdOrRefused);
+	}
+
+	private static void isAValidIdOrRefused(String id) {
 		byte[] body = ("{\"action\":\"echo\",\"id\":" + id + "}").getBytes(StandardCharsets.UTF_8);
 		Object parsed = dispatcher.parse(body, Long.MAX_VALUE);
 		JsonNode node = JsonMapper.builder().build().readTree(id);
@@ -121,15 +143,15 @@ class RequestDispatcherTests {
 		}
 	}
 
-	@Example
+	@Test
 	void overlongAndSurrogateEncodingsAreBadRequest() {
-		for (byte[] bad : List.of(new byte[] { (byte) 0xC0, (byte) 0xAF }, new byte[] { (byte) 0xED, (byte) 0xA0, (byte) 0x80 },
-				new byte[] { (byte) 0xE0, (byte) 0x80, (byte) 0xAF })) {
+		for (byte[] bad : List.of(new byte[] { (byte) 0xC0, (byte) 0xAF },
+				new byte[] { (byte) 0xED, (byte) 0xA0, (byte) 0x80 }, new byte[] { (byte) 0xE0, (byte) 0x80, (byte) 0xAF })) {
 			assertThat(outcome(withString(bad))).isEqualTo("bad_request");
 		}
 	}
 
-	@Example
+	@Test
 	void hugeNumbersNeverBecomeInfinity() {
 		RequestDispatcher.Result refused = (RequestDispatcher.Result) dispatcher
 			.parse("{\"action\":\"echo\",\"id\":1e999999}".getBytes(StandardCharsets.UTF_8), Long.MAX_VALUE);
@@ -137,7 +159,7 @@ class RequestDispatcherTests {
 			.doesNotContain("Infinity");
 	}
 
-	@Example
+	@Test
 	void peekReadsTheTopLevelIdAndKnownActionOnly() {
 		RequestDispatcher.Peek peek = dispatcher
 			.peek("{\"x\":{\"id\":\"inner\"},\"action\":\"echo\",\"id\":42}".getBytes(StandardCharsets.UTF_8));
@@ -149,61 +171,93 @@ class RequestDispatcherTests {
 			.getBytes(StandardCharsets.UTF_8)).id()).isNull();
 	}
 
-	@Provide
-	Arbitrary<byte[]> bodies() {
-		Arbitrary<byte[]> random = Arbitraries.bytes().array(byte[].class).ofMaxSize(64);
-		Arbitrary<byte[]> mutated = Combinators
-			.combine(Arbitraries.integers().between(0, VALID.length() - 1), Arbitraries.bytes(),
-					Arbitraries.integers().between(0, 2))
-			.as(RequestDispatcherTests::mutate);
-		Arbitrary<byte[]> nested = Arbitraries.integers().between(1, 700).map((depth) -> utf8(
-				"{\"action\":\"echo\",\"x\":" + "[".repeat(depth) + "1" + "]".repeat(depth) + "}"));
-		Arbitrary<byte[]> numbers = floats().map((number) -> utf8("{\"action\":\"echo\",\"x\":[" + number + "]}"));
-		Arbitrary<byte[]> ids = ids().map((id) -> utf8("{\"id\":" + id + ",\"action\":\"echo\"}"));
-		Arbitrary<byte[]> repeated = repeatedKeys().map(RequestDispatcherTests::utf8);
-		return Arbitraries.oneOf(random, mutated, nested, numbers, ids, repeated, invalidUtf8());
+	/** One of seven kinds, as likely each: most bodies are nearly valid, where a parser's bugs hide. */
+	private static byte[] body(Random random) {
+		return switch (random.nextInt(7)) {
+			case 0 -> {
+				byte[] bytes = new byte[Fuzz.between(random, 0, 64)];
+				random.nextBytes(bytes);
+				yield bytes;
+			}
+			case 1 -> mutate(Fuzz.between(random, 0, VALID.length() - 1), (byte) random.nextInt(256),
+					Fuzz.between(random, 0, 2));
+			case 2 -> {
+				int depth = Fuzz.between(random, 1, 700);
+				yield utf8("{\"action\":\"echo\",\"x\":" + "[".repeat(depth) + "1" + "]".repeat(depth) + "}");
+			}
+			case 3 -> utf8("{\"action\":\"echo\",\"x\":[" + floats(random) + "]}");
+			case 4 -> utf8("{\"id\":" + ids(random) + ",\"action\":\"echo\"}");
+			case 5 -> utf8(repeatedKeys(random));
+			default -> invalidUtf8(random);
+		};
 	}
 
-	@Provide
-	Arbitrary<String> repeatedKeys() {
-		Arbitrary<String> key = Arbitraries.of("action", "id", "x", "k", "");
-		return Combinators.combine(key, Arbitraries.integers().between(0, 5)).as((name, depth) -> {
-			String object = "{\"" + name + "\":1,\"" + name + "\":2}";
-			return "{\"action\":\"echo\",\"x\":" + "[".repeat(depth) + object + "]".repeat(depth) + "}";
-		});
+	private static String repeatedKeys(Random random) {
+		String name = Fuzz.oneOf(random, "action", "id", "x", "k", "");
+		int depth = Fuzz.between(random, 0, 5);
+		String object = "{\"" + name + "\":1,\"" + name + "\":2}";
+		return "{\"action\":\"echo\",\"x\":" + "[".repeat(depth) + object + "]".repeat(depth) + "}";
 	}
 
-	@Provide
-	Arbitrary<byte[]> invalidUtf8() {
-		Arbitrary<byte[]> sequence = Arbitraries.of(new byte[] { (byte) 0xC0, (byte) 0xAF },
-				new byte[] { (byte) 0xC1, (byte) 0xBF }, new byte[] { (byte) 0xE0, (byte) 0x80, (byte) 0xAF },
-				new byte[] { (byte) 0xED, (byte) 0xA0, (byte) 0x80 }, new byte[] { (byte) 0xED, (byte) 0xBF, (byte) 0xBF },
-				new byte[] { (byte) 0xF0, (byte) 0x80, (byte) 0x80, (byte) 0xAF },
-				new byte[] { (byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80 }, new byte[] { (byte) 0x80 },
-				new byte[] { (byte) 0xE2, (byte) 0x82 }, new byte[] { (byte) 0xFF }, new byte[] { (byte) 0xF8, (byte) 0x88,
-						(byte) 0x80, (byte) 0x80, (byte) 0x80 });
-		return sequence.map(RequestDispatcherTests::withString);
+	/**
+	 * Each sequence after a few valid characters (ASCII or CJK), so that it lands at varied offsets
+	 * of the string, and not always right after an ASCII byte.
+	 */
+	private static byte[] invalidUtf8(Random random) {
+		byte[] sequence = Fuzz.oneOf(random, INVALID_UTF8);
+		StringBuilder prefix = new StringBuilder();
+		for (int i = Fuzz.between(random, 0, 16); i > 0; i--) {
+			prefix.append(random.nextBoolean() ? (char) ('a' + random.nextInt(26)) : (char) (0x4e00 + random.nextInt(0x200)));
+		}
+		ByteArrayOutputStream inside = new ByteArrayOutputStream();
+		inside.writeBytes(utf8(prefix.toString()));
+		inside.writeBytes(sequence);
+		return withString(inside.toByteArray());
 	}
 
-	@Provide
-	Arbitrary<String> floats() {
-		Arbitrary<String> mantissa = Arbitraries.of("0", "1", "-1", "0.5", "9.99", "123456789.123456789", "0.0");
-		Arbitrary<Integer> exponent = Arbitraries.oneOf(Arbitraries.integers().between(-400, 400),
-				Arbitraries.integers().between(-9_999_999, 9_999_999));
-		return Combinators.combine(mantissa, exponent).as((m, e) -> m + "e" + e);
+	private static String floats(Random random) {
+		String mantissa = Fuzz.oneOf(random, "0", "1", "-1", "0.5", "9.99", "123456789.123456789", "0.0");
+		int exponent = random.nextBoolean() ? Fuzz.between(random, -400, 400)
+				: Fuzz.between(random, -9_999_999, 9_999_999);
+		return mantissa + "e" + exponent;
 	}
 
-	@Provide
-	Arbitrary<String> ids() {
-		return Arbitraries.oneOf(
-				Arbitraries.strings().alpha().numeric().ofMaxLength(300).map((text) -> "\"" + text + "\""),
-				Arbitraries.strings().withCharRange('\u4e00', '\u4fff').ofMinLength(250).ofMaxLength(260)
-					.map((text) -> "\"" + text + "\""),
-				Arbitraries.longs().map(String::valueOf),
-				Arbitraries.bigIntegers().between(java.math.BigInteger.TEN.pow(18), java.math.BigInteger.TEN.pow(30))
-					.map(String::valueOf),
-				Arbitraries.of("null", "true", "1.5", "1e999999", "-0.0", "{\"a\":1}", "[1]", "\"\"",
-						"9223372036854775807", "-9223372036854775808", "9223372036854775808"));
+	private static String ids(Random random) {
+		return switch (random.nextInt(5)) {
+			case 0 -> "\"" + text(random, Fuzz.between(random, 0, 300), ALPHANUMERIC) + "\"";
+			// Around the 256 code points limit, 3 UTF-8 bytes each.
+			case 1 -> "\"" + cjk(random, Fuzz.between(random, 250, 260)) + "\"";
+			case 2 -> String.valueOf(Fuzz.anyLong(random));
+			case 3 -> bigInteger(random, BigInteger.TEN.pow(18), BigInteger.TEN.pow(30)).toString();
+			default -> Fuzz.oneOf(random, "null", "true", "1.5", "1e999999", "-0.0", "{\"a\":1}", "[1]", "\"\"",
+					"9223372036854775807", "-9223372036854775808", "9223372036854775808");
+		};
+	}
+
+	/** Log-uniform in [min, max], so that values just past Long.MAX_VALUE come up as often as huge ones. */
+	private static BigInteger bigInteger(Random random, BigInteger min, BigInteger max) {
+		BigInteger span = max.subtract(min);
+		return switch (random.nextInt(16)) {
+			case 0 -> min;
+			case 1 -> max;
+			default -> min.add(new BigInteger(1 + random.nextInt(span.bitLength()), random).mod(span.add(BigInteger.ONE)));
+		};
+	}
+
+	private static String text(Random random, int length, String alphabet) {
+		StringBuilder text = new StringBuilder(length);
+		for (int i = 0; i < length; i++) {
+			text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+		}
+		return text.toString();
+	}
+
+	private static String cjk(Random random, int length) {
+		StringBuilder text = new StringBuilder(length);
+		for (int i = 0; i < length; i++) {
+			text.append((char) ('\u4e00' + random.nextInt('\u4fff' - '\u4e00' + 1)));
+		}
+		return text.toString();
 	}
 
 	private static String outcome(byte[] body) {
