@@ -152,6 +152,8 @@ class HostilePeersIT {
 	@Test
 	void negativeFrameSizeDisconnectsOnlyThatPeer() {
 		AgentProcess target = negativeSizeTarget;
+		List<String> refused = new ArrayList<>();
+		// The endpoint first, then the health socket, each attacked once.
 		for (int port : new int[] { target.ports().endpoint(), target.ports().health() }) {
 			try (RawZmtpPeer attacker = RawZmtpPeer.connect(port)) {
 				// 02 ff ff ff ff ff ff ff ff: a long frame of 2^64-1 bytes, i.e. -1 as a Java long.
@@ -159,8 +161,13 @@ class HostilePeersIT {
 				// Give the agent a moment to read it; whether it closes us first is its business.
 				attacker.closedByPeer(Duration.ofSeconds(1));
 			}
+			catch (java.io.UncheckedIOException ex) {
+				// Deaf already (the first attack killed the I/O thread both sockets share):
+				// the checks below say so.
+				refused.add("no handshake on port " + port);
+			}
 		}
-		assertServesOthers(target, "a negative frame size");
+		assertServesOthers(target, "a negative frame size " + refused);
 		await("agent_peer_disconnects_total counts the dropped peers").atMost(Duration.ofSeconds(15))
 			.untilAsserted(() -> assertThat(Prometheus.scrape(target).sum("agent_peer_disconnects_total", Map.of()))
 				.as("agent_peer_disconnects_total of %s", target.name())
@@ -177,10 +184,18 @@ class HostilePeersIT {
 		int port = target.ports().endpoint();
 		List<RawZmtpPeer> attackers = Collections.synchronizedList(new ArrayList<>());
 		AtomicInteger handshakesFailed = new AtomicInteger();
+		AtomicInteger skipped = new AtomicInteger();
 		ExecutorService pool = Executors.newFixedThreadPool(8);
+		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
 		try {
 			for (int i = 0; i < 600; i++) {
 				pool.execute(() -> {
+					// An agent that stopped completing handshakes is not attacked further: the
+					// checks below say what became of it.
+					if (handshakesFailed.get() >= 10 || System.nanoTime() - deadline > 0) {
+						skipped.incrementAndGet();
+						return;
+					}
 					try {
 						RawZmtpPeer attacker = RawZmtpPeer.connect("127.0.0.1", port, Duration.ofSeconds(10));
 						attackers.add(attacker);
@@ -194,10 +209,12 @@ class HostilePeersIT {
 				});
 			}
 			pool.shutdown();
-			assertThat(pool.awaitTermination(120, TimeUnit.SECONDS)).as("600 handshakes within 120 s").isTrue();
+			pool.awaitTermination(90, TimeUnit.SECONDS);
 			// The attackers stay open (and stalled) while the agent must serve others.
-			assertServesOthers(target, "600 stalled 1,048,000-byte frames (" + attackers.size() + " handshaken, "
-					+ handshakesFailed.get() + " refused)");
+			String attack = "600 stalled 1,048,000-byte frames (" + attackers.size() + " handshaken, "
+					+ handshakesFailed.get() + " handshakes failed, " + skipped.get() + " not tried)";
+			assertServesOthers(target, attack);
+			assertThat(attackers).as(attack).hasSize(600);
 			int dropped = 0;
 			for (RawZmtpPeer attacker : List.copyOf(attackers)) {
 				if (attacker.closedByPeer(Duration.ofMillis(1))) {
@@ -235,13 +252,14 @@ class HostilePeersIT {
 			peers.add(RawZmtpPeer.connect("127.0.0.1", target.ports().endpoint(), Duration.ofSeconds(2)));
 		}
 		ExecutorService pool = Executors.newFixedThreadPool(2 * connections);
-		long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+		long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
 		try {
 			List<Future<?>> readers = new ArrayList<>();
 			for (int c = 0; c < connections; c++) {
 				RawZmtpPeer peer = peers.get(c);
 				int connection = c;
-				pool.execute(() -> {
+				// A writer's failure (the agent closed, or the test did) shows in the replies counted.
+				pool.submit(() -> {
 					for (int i = 0; i < perConnection; i++) {
 						String id = "c-" + connection + "-" + i;
 						// 1,000,047 bytes: inside max-message-size, one shared 1 MB array for all.
@@ -354,7 +372,7 @@ class HostilePeersIT {
 		RawZmtpPeer attacker = RawZmtpPeer.connect("127.0.0.1", target.ports().endpoint(), Duration.ofSeconds(2));
 		ExecutorService pool = Executors.newFixedThreadPool(2);
 		try {
-			pool.execute(() -> {
+			pool.submit(() -> {
 				for (int i = 0; i < entries; i++) {
 					attacker.sendRequest(("{\"action\":\"register\",\"service\":\"hostile\",\"instance\":\"e-" + i
 							+ "\",\"endpoint\":\"tcp://127.0.0.1:1\",\"ttl_seconds\":3600,\"health_endpoint\":\"")
@@ -428,16 +446,17 @@ class HostilePeersIT {
 			reply = user.receive();
 		}
 		assertThat(reply).as("the user's reply to a request of 1,048,568 bytes within 30 s").isNotNull();
-		assertThat(reply.path("status").asString("")).as("its status, error %s", reply.path("error"))
-			.isEqualTo("error");
-		assertThat(reply.path("error").asString("")).isIn("bad_request", "internal");
+		String answered = reply.path("status").asString("") + " " + reply.path("error").asString("");
 		// Later requests through the coordinator reach the worker again, soon.
-		await("a normal infer through the coordinator").atMost(Duration.ofSeconds(15))
+		await("a normal infer through the coordinator (the large request was answered " + answered + ")")
+			.atMost(Duration.ofSeconds(15))
 			.pollInterval(Duration.ofMillis(500))
 			.until(() -> "ok".equals(infer(coordinator, "a good day")));
 		for (int i = 0; i < 5; i++) {
 			assertThat(infer(coordinator, "a good day " + i)).as("infer %d after the large one", i).isEqualTo("ok");
 		}
+		// Refused for its id (over 256 characters), or answered internal for a reply too large.
+		assertThat(answered).as("the large request's reply").isIn("error bad_request", "error internal");
 		double refusedAfter = Prometheus.scrape(coordinator).sum("agent_requests_total", Map.of("action", "infer"))
 				- Prometheus.scrape(coordinator).sum("agent_requests_total", Map.of("action", "infer", "outcome", "ok"));
 		assertThat(refusedAfter - refusedBefore).as("the coordinator's infer errors counted").isGreaterThanOrEqualTo(1);
