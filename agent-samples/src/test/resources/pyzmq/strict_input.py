@@ -23,6 +23,8 @@ CASES = {
     "surrogate": b'{"action":"infer","id":"py-3","text":"\xed\xa0\x80"}',
     # A number no double holds: never to come back as "Infinity".
     "huge_number_id": b'{"action":"health_check","id":1e999999}',
+    # infer echoes its id in every reply (health_check's replies carry none).
+    "huge_number_infer_id": b'{"action":"infer","id":1e999999,"text":"x"}',
     "repeated_key": b'{"action":"infer","id":"py-5","text":"x","action":"health_check"}',
     # Control: a well-formed request is answered ok.
     "control": b'{"action":"health_check","id":"py-ok"}',

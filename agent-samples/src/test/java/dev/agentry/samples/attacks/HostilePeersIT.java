@@ -579,8 +579,11 @@ class HostilePeersIT {
 		// ED A0 80: U+D800, a lone surrogate, which UTF-8 may not encode.
 		bodies.put("surrogate UTF-8", bytes("{\"action\":\"infer\",\"id\":\"h-3\",\"text\":\"", 0xED, 0xA0, 0x80, "\"}"));
 		bodies.put("an id that does not fit a number", bytes("{\"action\":\"health_check\",\"id\":1e999999}"));
+		// Through infer too, whose replies echo the id (health_check's do not).
+		bodies.put("an infer id that does not fit a number", bytes("{\"action\":\"infer\",\"id\":1e999999,\"text\":\"x\"}"));
 		bodies.put("a repeated key", bytes("{\"action\":\"infer\",\"id\":\"h-5\",\"text\":\"x\",\"action\":\"health_check\"}"));
 		bodies.put("a repeated id", bytes("{\"action\":\"health_check\",\"id\":\"h-6\",\"id\":\"h-7\"}"));
+		bodies.put("a repeated field", bytes("{\"action\":\"infer\",\"id\":\"h-8\",\"text\":\"x\",\"text\":\"y\"}"));
 		SoftAssertions soft = new SoftAssertions();
 		try (ZmqTestClient client = ZmqTestClient.dealer(target.endpoint(), 10_000)) {
 			bodies.forEach((what, body) -> {

@@ -57,7 +57,8 @@ class PyzmqStrictInputIT {
 			worker.awaitReady(Duration.ofSeconds(120));
 			JsonNode result = run(python, script, worker.endpoint());
 			SoftAssertions soft = new SoftAssertions();
-			for (String name : List.of("overlong_id", "overlong_field", "surrogate", "huge_number_id", "repeated_key")) {
+			for (String name : List.of("overlong_id", "overlong_field", "surrogate", "huge_number_id",
+					"huge_number_infer_id", "repeated_key")) {
 				JsonNode reply = result.get(name);
 				soft.assertThat(reply != null && !reply.isNull()).as("case '%s': a reply within 10 s", name).isTrue();
 				if (reply != null && !reply.isNull()) {
