@@ -25,7 +25,10 @@ import dev.agentry.test.ZmqTestClient;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -42,10 +45,12 @@ import static org.awaitility.Awaitility.await;
  * counted in {@code /actuator/prometheus}.
  *
  * An attack that can break its agent gets an agent of its own, so that one defect shows up in
- * one test; the strict-input and coordinator tests share a registry, worker and coordinator.
+ * one test; the strict-input and coordinator tests share a registry, worker and coordinator
+ * (the registry-link test runs last, since it replaces that worker).
  * All children start at once in {@link #startAgents()} and are killed in {@link #stopAgents()}.
  * Nothing here logs a payload: assertion messages give sizes and counts only.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HostilePeersIT {
 
 	static final String HEAP = "256m";
@@ -63,7 +68,7 @@ class HostilePeersIT {
 
 	private static final List<AgentProcess> children = Collections.synchronizedList(new ArrayList<>());
 
-	/** Shared: strict input (h) and the coordinator's large request (f). */
+	/** Shared: strict input (h), the coordinator's large request (f) and its registry link (f'). */
 	private static AgentProcess registry;
 
 	private static AgentProcess worker;
@@ -463,6 +468,59 @@ class HostilePeersIT {
 		assertServesOthers(coordinator, "a 1,048,568-byte request");
 		assertServesOthers(worker, "a 1,048,568-byte request through the coordinator");
 		assertThat(coordinator.log() + worker.log()).as("the logs name no payload").doesNotContain("f".repeat(200));
+	}
+
+	// ---------------------------------------------------------------------------------------
+	// f'. The coordinator's registry link: two 600 KB registrations make a lookup reply over
+	// 1 MiB. Runs last: it replaces the shared worker.
+	// ---------------------------------------------------------------------------------------
+
+	@Test
+	@Order(Integer.MAX_VALUE)
+	void aLookupReplyOverTheLimitDoesNotCutTheCoordinatorOffTheRegistry() {
+		String big = "l".repeat(600_000);
+		Map<String, String> registered = new LinkedHashMap<>();
+		for (String instance : List.of("huge-1", "huge-2")) {
+			JsonNode reply = registry.call("{\"action\":\"register\",\"service\":\"model-worker\",\"instance\":\""
+					+ instance + "\",\"endpoint\":\"tcp://127.0.0.1:1\",\"ttl_seconds\":3600,\"health_endpoint\":\""
+					+ big + "\"}");
+			registered.put(instance, reply.path("status").asString("") + " " + reply.path("error").asString(""));
+		}
+		// Two refreshes of the coordinator (every 500 ms) see the large lookup, if it was stored.
+		sleep(Duration.ofSeconds(2));
+		for (String instance : registered.keySet()) {
+			registry.call("{\"action\":\"deregister\",\"service\":\"model-worker\",\"instance\":\"" + instance + "\"}");
+		}
+		// The coordinator must learn of a new worker through the registry, and lose the old one.
+		AgentProcess replacement = start("model-worker", "f2-replacement-worker",
+				Map.of("agent.registry.endpoint", "tcp://127.0.0.1:" + registry.ports().endpoint()));
+		replacement.awaitReady(Duration.ofSeconds(120));
+		String instance;
+		try (ZmqTestClient health = ZmqTestClient.req(replacement.healthEndpoint())) {
+			instance = health.call("{\"action\":\"health_check\"}").path("instance").asString("");
+		}
+		worker.kill();
+		await("an infer through the coordinator answered by the replacement worker (the 600 KB registrations were answered "
+				+ registered + ")")
+			.atMost(Duration.ofSeconds(30))
+			.pollInterval(Duration.ofMillis(500))
+			.until(() -> {
+				JsonNode reply = coordinator.call("{\"action\":\"infer\",\"text\":\"a good day\"}");
+				return instance.equals(reply.path("worker").asString(""));
+			});
+		assertThat(registered.values()).as("registrations over 4 KB").containsOnly("error bad_request");
+		assertServesOthers(coordinator, "a lookup reply over 1 MiB");
+		assertServesOthers(registry, "two registrations of 600 KB");
+		assertThat(registry.log() + coordinator.log()).as("the logs name no payload").doesNotContain("l".repeat(200));
+	}
+
+	private static void sleep(Duration duration) {
+		try {
+			Thread.sleep(duration.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	// ---------------------------------------------------------------------------------------
