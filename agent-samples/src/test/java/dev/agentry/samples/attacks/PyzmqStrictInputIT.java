@@ -1,0 +1,139 @@
+package dev.agentry.samples.attacks;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import dev.agentry.test.AgentLauncher;
+import dev.agentry.test.AgentProcess;
+import dev.agentry.test.FreePorts;
+import dev.agentry.test.Tools;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * Issue 13's strict-input attacks from a libzmq peer: pyzmq (Debian's python3-zmq) sends
+ * overlong and surrogate UTF-8, a number no double holds and a repeated key to a model-worker
+ * from the packaged jar, through {@code src/test/resources/pyzmq/strict_input.py}. Each must be
+ * answered {@code bad_request}, and the worker must keep serving. Without pyzmq it skips, or
+ * fails under {@code -Dagentry.require-tools=true}.
+ */
+class PyzmqStrictInputIT {
+
+	private static final JsonMapper mapper = JsonMapper.builder().build();
+
+	private static final String DEBIAN_PYTHON = "/usr/bin/python3";
+
+	@Test
+	void malformedBodiesFromPyzmqAreBadRequests() throws Exception {
+		Path python = pythonWithZmq().orElse(null);
+		if (python == null) {
+			Tools.missing("pyzmq (Debian package python3-zmq) is not installed");
+		}
+		Path script = Path.of(PyzmqStrictInputIT.class.getResource("/pyzmq/strict_input.py").toURI());
+		Path dir = Files.createTempDirectory("agentry-pyzmq-strict");
+		try (AgentProcess worker = AgentLauncher.jar(Path.of("target", "agent-samples.jar"), "model-worker")
+			.name("pyzmq-strict-worker")
+			.jvmOptions("-Xmx" + HostilePeersIT.HEAP, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")
+			.properties(Map.of("model-worker.interrupt-endpoint", "tcp://127.0.0.1:" + FreePorts.next(),
+					"agent.shutdown.drain-timeout", "2s"))
+			.directory(dir)
+			.start()) {
+			worker.awaitReady(Duration.ofSeconds(120));
+			JsonNode result = run(python, script, worker.endpoint());
+			SoftAssertions soft = new SoftAssertions();
+			for (String name : List.of("overlong_id", "overlong_field", "surrogate", "huge_number_id",
+					"huge_number_infer_id", "repeated_key")) {
+				JsonNode reply = result.get(name);
+				soft.assertThat(reply != null && !reply.isNull()).as("case '%s': a reply within 10 s", name).isTrue();
+				if (reply != null && !reply.isNull()) {
+					soft.assertThat(reply.path("error").asString(reply.path("status").asString("")))
+						.as("case '%s' (its id: %s)", name, reply.path("id"))
+						.isEqualTo("bad_request");
+					soft.assertThat(reply.path("id").asString("")).as("case '%s': id", name)
+						.isNotEqualTo("Infinity")
+						.isNotEqualTo("/");
+				}
+			}
+			JsonNode control = result.get("control");
+			soft.assertThat(control.path("status").asString("")).as("a well-formed request from pyzmq").isEqualTo("ok");
+			soft.assertAll();
+			assertThat(worker.isAlive()).isTrue();
+			assertThat(worker.call("{\"action\":\"health_check\"}").path("status").asString("")).isEqualTo("ok");
+		}
+	}
+
+	private static JsonNode run(Path python, Path script, String endpoint) throws Exception {
+		ProcessBuilder builder = new ProcessBuilder(python.toString(), script.toString(), endpoint);
+		builder.environment().put("PYTHONDONTWRITEBYTECODE", "1");
+		Process process = builder.start();
+		process.getOutputStream().close();
+		CompletableFuture<String> stdout = readAsync(process.getInputStream());
+		CompletableFuture<String> stderr = readAsync(process.getErrorStream());
+		// Six cases of at most 10 s each; this only guards against a hung interpreter.
+		if (!process.waitFor(90, TimeUnit.SECONDS)) {
+			process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+			fail("strict_input.py did not end; stderr:%n%s", stderr.getNow(""));
+		}
+		String out = stdout.get(10, TimeUnit.SECONDS);
+		assertThat(process.exitValue()).as("strict_input.py exit; stderr:%n%s", stderr.get(10, TimeUnit.SECONDS))
+			.isZero();
+		String[] lines = out.strip().split("\n");
+		return mapper.readTree(lines[lines.length - 1]);
+	}
+
+	private static CompletableFuture<String> readAsync(InputStream stream) {
+		return CompletableFuture.supplyAsync(() -> {
+			try (stream) {
+				return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+			}
+			catch (IOException ex) {
+				return "(unreadable: " + ex + ")";
+			}
+		});
+	}
+
+	/** The first of {@code python3} on PATH and Debian's {@code /usr/bin/python3} that can import zmq. */
+	private static Optional<Path> pythonWithZmq() {
+		Set<Path> candidates = new LinkedHashSet<>();
+		Tools.find("python3").ifPresent(candidates::add);
+		if (Files.isExecutable(Path.of(DEBIAN_PYTHON))) {
+			candidates.add(Path.of(DEBIAN_PYTHON));
+		}
+		for (Path candidate : candidates) {
+			try {
+				Process process = new ProcessBuilder(candidate.toString(), "-c", "import zmq").redirectErrorStream(true)
+					.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+					.start();
+				if (process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0) {
+					return Optional.of(candidate);
+				}
+				process.destroyForcibly();
+			}
+			catch (IOException ex) {
+				// Not this one.
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return Optional.empty();
+			}
+		}
+		return Optional.empty();
+	}
+
+}
