@@ -104,11 +104,11 @@ final class RequestDispatcher {
 		JsonNode id = request.get("id");
 		if (!isValidId(id)) {
 			// Never echoed: a bad id is what a peer that never reads would pile up in our replies.
-			return refuse(null, NO_ACTION, AgentError.BAD_REQUEST, BAD_ID, body.length);
+			return refuse(null, knownAction(request), AgentError.BAD_REQUEST, BAD_ID, body.length);
 		}
 		if (!floatsFit(request)) {
-			return refuse(id, NO_ACTION, AgentError.BAD_REQUEST, "a number in the request does not fit a double",
-					body.length);
+			return refuse(id, knownAction(request), AgentError.BAD_REQUEST,
+					"a number in the request does not fit a double", body.length);
 		}
 		JsonNode action = request.get("action");
 		if (action == null || !action.isString() || action.stringValue().isEmpty()) {
@@ -192,6 +192,21 @@ final class RequestDispatcher {
 			return (this.id != null) ? this.id.asString() : null;
 		}
 
+	}
+
+	/**
+	 * The metrics tag of a request refused before its action was checked: the action when it
+	 * names a handler (so that dashboards see which action's callers send bad input), else
+	 * {@link #NO_ACTION}, which keeps the tag space closed to clients.
+	 */
+	private String knownAction(JsonNode request) {
+		JsonNode action = request.get("action");
+		if (action == null || !action.isString()) {
+			return NO_ACTION;
+		}
+		String name = action.stringValue();
+		return (AgentActions.HEALTH_CHECK.equals(name) || this.actions.find(this.endpoint, name) != null) ? name
+				: NO_ACTION;
 	}
 
 	/** Absent, {@code null}, a string of at most {@value #MAX_ID_LENGTH} characters, or an integer that fits a long. */

@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 import dev.agentry.core.AgentPhases;
 import dev.agentry.core.metrics.AgentMetrics;
@@ -72,6 +72,9 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 	 */
 	static final int REPLIES_QUEUED_PER_PEER = 1000;
 
+	/** A {@code health_check} up to this size is parsed and answered on the socket thread. */
+	static final int HEALTH_CHECK_PARSED_HERE = 4096;
+
 	/** An inline handler that runs longer than this holds up its endpoint: it is logged. */
 	static final long SLOW_INLINE_MILLIS = 10;
 
@@ -87,7 +90,8 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 
 	private final ShutdownRecorder recorder;
 
-	private final Supplier<byte[]> healthReply;
+	/** The health answer, with the request's id echoed. */
+	private final Function<JsonNode, byte[]> healthReply;
 
 	private final Consumer<Throwable> onCrash;
 
@@ -123,7 +127,7 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 	}
 
 	public RequestEndpoint(Settings settings, ZmqSockets sockets, AgentActions actions, ObjectMapper mapper,
-			AgentMetrics metrics, ShutdownRecorder recorder, Supplier<byte[]> healthReply, Consumer<Throwable> onCrash) {
+			AgentMetrics metrics, ShutdownRecorder recorder, Function<JsonNode, byte[]> healthReply, Consumer<Throwable> onCrash) {
 		this.settings = settings;
 		this.sockets = sockets;
 		this.actions = actions;
@@ -468,9 +472,18 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 				// Once per request, and only its top level: the handler parses the rest.
 				peek = dispatcher.peek(body);
 			}
-			if (peek.healthCheck()) {
-				// Answered here, so that a probe never queues behind busy handlers.
-				reply(message, healthReply.get(), AgentActions.HEALTH_CHECK, "ok", null, now);
+			if (peek.healthCheck() && (parsed != null || body.length <= HEALTH_CHECK_PARSED_HERE)) {
+				// Answered here, so that a probe never queues behind busy handlers; parsed in full
+				// like any request (strict input holds for it too), which a small body keeps cheap.
+				// A large one goes to the pool like any request, not to hold up this thread.
+				Object request = (parsed != null) ? parsed : dispatcher.parse(body, deadline);
+				if (request instanceof ActionRequest check) {
+					reply(message, healthReply.apply(check.id()), AgentActions.HEALTH_CHECK, "ok", null, now);
+				}
+				else {
+					RequestDispatcher.Result refused = (RequestDispatcher.Result) request;
+					reply(message, refused.reply(), refused.action(), refused.outcome(), null, now);
+				}
 				return;
 			}
 			String busy = busy(body.length);
@@ -565,7 +578,7 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 					request.request = action;
 					// Answered on the socket thread as a rule; here only if its peek missed it.
 					result = AgentActions.HEALTH_CHECK.equals(action.action())
-							? new RequestDispatcher.Result(healthReply.get(), AgentActions.HEALTH_CHECK, "ok")
+							? new RequestDispatcher.Result(healthReply.apply(action.id()), AgentActions.HEALTH_CHECK, "ok")
 							: dispatcher.dispatch(action);
 				}
 				else {

@@ -86,6 +86,10 @@ public final class ZmqSockets {
 		// JeroMQ 0.6 now and then leaves a new TCP connection without its handshake; only the
 		// handshake interval (30 s by default) ends it, so keep that short (jeromq #1022).
 		socket.setHandshakeIvl((int) Math.min(Integer.MAX_VALUE, this.handshakeTimeout.toMillis()));
+		if (type == SocketType.ROUTER || type == SocketType.DEALER || type == SocketType.REQ
+				|| type == SocketType.REP) {
+			socket.setRcvHWM(receiveHighWaterMark(this.maxMessageSize));
+		}
 		if (type != SocketType.PUB && type != SocketType.PUSH) {
 			socket.setMaxMsgSize(this.maxMessageSize);
 			socket.setEventHook((event) -> onEvent(purpose, event, connections),
@@ -93,6 +97,23 @@ public final class ZmqSockets {
 		}
 		return socket;
 	}
+
+	/**
+	 * How many messages one peer may have received and queued for the socket's owner. JeroMQ
+	 * counts messages, not bytes, and its default of 1000 lets one peer that sends large
+	 * messages faster than the owner takes them pile up a gigabyte (1000 x 1 MB) before TCP
+	 * pushes back. Sized so that a peer can queue about {@link #QUEUED_BYTES_PER_PEER}: 16
+	 * messages at the default 1 MB limit, the default 1000 for messages up to 16 KB. The
+	 * owner takes them in batches and answers or refuses each at once, so a peer that behaves
+	 * never waits on it.
+	 */
+	static int receiveHighWaterMark(long maxMessageSize) {
+		long messages = QUEUED_BYTES_PER_PEER / Math.max(1, maxMessageSize);
+		return (int) Math.max(4, Math.min(1000, messages));
+	}
+
+	/** What a peer may have queued on a socket, in bytes, through its receive high-water mark. */
+	static final long QUEUED_BYTES_PER_PEER = 16L * 1024 * 1024;
 
 	/** What a socket's owner may want to know of its connections. */
 	public interface ConnectionListener {

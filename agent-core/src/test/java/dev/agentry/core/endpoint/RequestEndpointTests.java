@@ -121,6 +121,24 @@ class RequestEndpointTests {
 	}
 
 	@Test
+	void healthCheckOnTheEndpointEchoesItsIdAndIsHeldToStrictInput() {
+		try (ZmqTestClient client = ZmqTestClient.dealer(agent.endpoint())) {
+			assertThat(client.call("{\"action\":\"health_check\",\"id\":\"probe-7\"}").get("id").asString())
+				.isEqualTo("probe-7");
+			assertThat(client.call("{\"action\":\"health_check\",\"id\":42}").get("id").asLong()).isEqualTo(42);
+			assertThat(client.call("{\"action\":\"health_check\",\"id\":1e999999}").get("error").asString())
+				.isEqualTo("bad_request");
+			assertThat(client.call("{\"action\":\"health_check\",\"id\":\"a\",\"id\":\"b\"}").get("error")
+				.asString()).isEqualTo("bad_request");
+			client.sendFrames(new byte[] { '{', '"', 'a', 'c', 't', 'i', 'o', 'n', '"', ':', '"', 'h', 'e', 'a', 'l', 't',
+					'h', '_', 'c', 'h', 'e', 'c', 'k', '"', ',', '"', 'i', 'd', '"', ':', '"', (byte) 0xC0, (byte) 0xAF,
+					'"', '}' });
+			assertThat(client.receive().get("error").asString()).as("overlong UTF-8 in a health_check")
+				.isEqualTo("bad_request");
+		}
+	}
+
+	@Test
 	void healthSocketAnswersAnyRequest() {
 		try (ZmqTestClient health = ZmqTestClient.req(agent.health())) {
 			assertThat(health.call("not even json").get("state").asString()).isEqualTo("ready");

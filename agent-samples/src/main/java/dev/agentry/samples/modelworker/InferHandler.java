@@ -53,7 +53,11 @@ class InferHandler {
 		long end = System.nanoTime() + this.properties.latency().toNanos();
 		while (System.nanoTime() - end < 0) {
 			if (request.isCancelled()) {
-				throw new AgentException(AgentError.CANCELLED, "the request was cancelled");
+				// isCancelled() is also true past the deadline: that is a timeout, which a client
+				// may retry elsewhere, not a cancellation.
+				throw request.remaining().isZero()
+						? new AgentException(AgentError.TIMEOUT, "the request ran past its deadline")
+						: new AgentException(AgentError.CANCELLED, "the request was cancelled");
 			}
 			Thread.sleep(Math.max(0, Math.min(SLICE.toMillis(), (end - System.nanoTime()) / 1_000_000)));
 		}
