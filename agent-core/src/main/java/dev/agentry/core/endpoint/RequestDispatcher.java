@@ -16,14 +16,19 @@ import org.apache.commons.logging.LogFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.exc.StreamConstraintsException;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.DoubleNode;
 import tools.jackson.databind.node.LongNode;
+import tools.jackson.databind.node.MissingNode;
 import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.databind.node.StringNode;
 
@@ -51,6 +56,18 @@ final class RequestDispatcher {
 			+ " characters or an integer";
 
 	private static final Log logger = LogFactory.getLog(RequestDispatcher.class);
+
+	/**
+	 * Reads the top level's id and action on the socket thread. Strings longer than an id may
+	 * be stop the read as soon as they pass that length, so that a peer's 900 KB id costs a
+	 * few hundred characters here, not megabytes (skipped values are never decoded).
+	 */
+	private static final ObjectReader PEEK_READER = JsonMapper
+		.builder(JsonFactory.builder()
+			.streamReadConstraints(StreamReadConstraints.builder().maxStringLength(2 * MAX_ID_LENGTH).build())
+			.build())
+		.build()
+		.reader();
 
 	private final String endpoint;
 
@@ -130,7 +147,7 @@ final class RequestDispatcher {
 	 * {@link #parse} does. An id that {@link #parse} would refuse is left out.
 	 */
 	Peek peek(byte[] body) {
-		try (JsonParser parser = this.reader.createParser(body)) {
+		try (JsonParser parser = PEEK_READER.createParser(body)) {
 			if (parser.nextToken() != JsonToken.START_OBJECT) {
 				return Peek.NONE;
 			}
@@ -143,6 +160,10 @@ final class RequestDispatcher {
 				if ("id".equals(name) && !idSeen) {
 					idSeen = true;
 					id = peekId(parser, value);
+					if (id == BAD_ID_NODE) {
+						// Refused at once, before the body is taken in flight or parsed in full.
+						return new Peek(null, NO_ACTION, false, true);
+					}
 				}
 				else if ("action".equals(name) && action == null && value == JsonToken.VALUE_STRING) {
 					action = parser.getString();
@@ -151,23 +172,39 @@ final class RequestDispatcher {
 					parser.skipChildren();
 				}
 			}
-			return new Peek(id, known(action), AgentActions.HEALTH_CHECK.equals(action));
+			return new Peek(id, known(action), AgentActions.HEALTH_CHECK.equals(action), false);
 		}
 		catch (JacksonException ex) {
 			return Peek.NONE;
 		}
 	}
 
+	/** What {@link #peekId} returns for an id that {@link #parse} would refuse. */
+	private static final JsonNode BAD_ID_NODE = MissingNode.getInstance();
+
 	private static JsonNode peekId(JsonParser parser, JsonToken value) {
-		if (value == JsonToken.VALUE_STRING) {
-			String id = parser.getString();
-			return idFits(id) ? StringNode.valueOf(id) : null;
+		switch (value) {
+			case VALUE_NULL:
+				return null;
+			case VALUE_STRING:
+				try {
+					String id = parser.getString();
+					return idFits(id) ? StringNode.valueOf(id) : BAD_ID_NODE;
+				}
+				catch (StreamConstraintsException ex) {
+					return BAD_ID_NODE;
+				}
+			case VALUE_NUMBER_INT:
+				return (parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER)
+						? LongNode.valueOf(parser.getLongValue()) : BAD_ID_NODE;
+			default:
+				return BAD_ID_NODE;
 		}
-		if (value == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
-			return LongNode.valueOf(parser.getLongValue());
-		}
-		parser.skipChildren();
-		return null;
+	}
+
+	/** The reply to a request whose id {@link #peek} found bad, which never reaches a handler. */
+	Result refuseBadId(int size) {
+		return refuse(null, NO_ACTION, AgentError.BAD_REQUEST, BAD_ID, size);
 	}
 
 	/** The action's name when it has a handler here; unknown names stay out of metric tags. */
@@ -177,14 +214,14 @@ final class RequestDispatcher {
 	}
 
 	/** A request's id and known action, as {@link #peek} reads them. */
-	record Peek(JsonNode id, String action, boolean healthCheck) {
+	record Peek(JsonNode id, String action, boolean healthCheck, boolean badId) {
 
-		static final Peek NONE = new Peek(null, NO_ACTION, false);
+		static final Peek NONE = new Peek(null, NO_ACTION, false, false);
 
 		static Peek of(ActionRequest request) {
 			JsonNode id = request.id();
 			return new Peek((id != null && !id.isNull()) ? id : null, request.action(),
-					AgentActions.HEALTH_CHECK.equals(request.action()));
+					AgentActions.HEALTH_CHECK.equals(request.action()), false);
 		}
 
 		/** The id as {@link RequestEndpoint#cancel(String)} matches it, or {@code null}. */

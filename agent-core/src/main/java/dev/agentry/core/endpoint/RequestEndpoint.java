@@ -471,6 +471,11 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 			else {
 				// Once per request, and only its top level: the handler parses the rest.
 				peek = dispatcher.peek(body);
+				if (peek.badId()) {
+					RequestDispatcher.Result refused = dispatcher.refuseBadId(body.length);
+					reply(message, refused.reply(), refused.action(), refused.outcome(), null, now);
+					return;
+				}
 			}
 			if (peek.healthCheck() && (parsed != null || body.length <= HEALTH_CHECK_PARSED_HERE)) {
 				// Answered here, so that a probe never queues behind busy handlers; parsed in full

@@ -160,6 +160,26 @@ class RequestDispatcherTests {
 	}
 
 	@Test
+	void aHugeIdIsFoundBadByThePeekWithoutDecodingIt() {
+		byte[] body = utf8("{\"action\":\"echo\",\"id\":\"" + "i".repeat(900_000) + "\"}");
+		dispatcher.peek(body);
+		com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory
+			.getThreadMXBean();
+		long before = threads.getCurrentThreadAllocatedBytes();
+		RequestDispatcher.Peek peek = dispatcher.peek(body);
+		long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+		assertThat(peek.badId()).isTrue();
+		assertThat(peek.id()).isNull();
+		// The socket thread stops reading the id past what an id may be: kilobytes, not the
+		// megabytes that decoding 900,000 characters would cost.
+		assertThat(allocated).isLessThan(128 * 1024);
+		assertThat(dispatcher.peek(utf8("{\"action\":\"echo\",\"id\":1.5}")).badId()).isTrue();
+		assertThat(dispatcher.peek(utf8("{\"action\":\"echo\",\"id\":{}}")).badId()).isTrue();
+		assertThat(dispatcher.peek(utf8("{\"action\":\"echo\",\"id\":\"\"}")).badId()).isFalse();
+		assertThat(dispatcher.peek(utf8("{\"action\":\"echo\",\"id\":null}")).badId()).isFalse();
+	}
+
+	@Test
 	void peekReadsTheTopLevelIdAndKnownActionOnly() {
 		RequestDispatcher.Peek peek = dispatcher
 			.peek("{\"x\":{\"id\":\"inner\"},\"action\":\"echo\",\"id\":42}".getBytes(StandardCharsets.UTF_8));
