@@ -162,7 +162,8 @@ final class RequestDispatcher {
 					id = peekId(parser, value);
 					if (id == BAD_ID_NODE) {
 						// Refused at once, before the body is taken in flight or parsed in full.
-						return new Peek(null, NO_ACTION, false, true);
+						// Tagged with the action when it came first and names a handler, as parse() does.
+						return new Peek(null, known(action), false, true);
 					}
 				}
 				else if ("action".equals(name) && action == null && value == JsonToken.VALUE_STRING) {
@@ -203,8 +204,8 @@ final class RequestDispatcher {
 	}
 
 	/** The reply to a request whose id {@link #peek} found bad, which never reaches a handler. */
-	Result refuseBadId(int size) {
-		return refuse(null, NO_ACTION, AgentError.BAD_REQUEST, BAD_ID, size);
+	Result refuseBadId(Peek peek, int size) {
+		return refuse(null, peek.action(), AgentError.BAD_REQUEST, BAD_ID, size);
 	}
 
 	/** The action's name when it has a handler here; unknown names stay out of metric tags. */

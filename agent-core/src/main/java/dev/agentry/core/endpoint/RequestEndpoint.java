@@ -472,7 +472,7 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 				// Once per request, and only its top level: the handler parses the rest.
 				peek = dispatcher.peek(body);
 				if (peek.badId()) {
-					RequestDispatcher.Result refused = dispatcher.refuseBadId(body.length);
+					RequestDispatcher.Result refused = dispatcher.refuseBadId(peek, body.length);
 					reply(message, refused.reply(), refused.action(), refused.outcome(), null, now);
 					return;
 				}
