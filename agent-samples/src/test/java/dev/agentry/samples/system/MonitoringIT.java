@@ -126,15 +126,15 @@ class MonitoringIT {
 					failures.put(query.panel() + " / " + query.legend(), query.resolved("1m"));
 				}
 			}
-			for (JsonNode rule : ChartMonitoring.rules(rules)) {
+			for (com.fasterxml.jackson.databind.JsonNode rule : ChartMonitoring.rules(rules)) {
 				if (rule.has("record")) {
-					if (query(prometheusPort, rule.get("record").asString()).isEmpty()) {
-						failures.put("recording rule " + rule.get("record").asString(), rule.get("expr").asString());
+					if (query(prometheusPort, rule.get("record").asText()).isEmpty()) {
+						failures.put("recording rule " + rule.get("record").asText(), rule.get("expr").asText());
 					}
 				}
 				else {
 					// An alert's expression must evaluate; only some have anything to say here.
-					query(prometheusPort, rule.get("expr").asString());
+					query(prometheusPort, rule.get("expr").asText());
 				}
 			}
 			assertThat(failures).as("queries that returned no data").isEmpty();
@@ -163,9 +163,9 @@ class MonitoringIT {
 	}
 
 	private static String alertExpression(Path rules, String alert) throws IOException {
-		for (JsonNode rule : ChartMonitoring.rules(rules)) {
-			if (alert.equals(rule.path("alert").asString(""))) {
-				return rule.get("expr").asString();
+		for (com.fasterxml.jackson.databind.JsonNode rule : ChartMonitoring.rules(rules)) {
+			if (alert.equals(rule.path("alert").asText(""))) {
+				return rule.get("expr").asText();
 			}
 		}
 		throw new AssertionError("No alert " + alert);
