@@ -11,30 +11,38 @@ at over `window` (last_over_time / max_over_time), as the README's queries do.
 {{- $a := $r.alerts }}
 {{- $by := "namespace, pod, agent, instance" }}
 {{- $w := $r.window }}
+{{- $n := regexFind "^[0-9]+" $w }}
+{{- $windowSeconds := mul ($n | int64) (get (dict "s" 1 "m" 60 "h" 3600 "d" 86400) (trimPrefix $n $w)) }}
+{{- /* A Pushgateway keeps a pushed group until it is deleted: groups pushed longer ago than the window are left out. */}}
+{{- $fresh := printf "unless on (job, instance) (push_time_seconds < time() - %d)" $windowSeconds }}
 groups:
   - name: agentry.rules
     rules:
       # Request rate per instance and outcome: the unavailable alert and the dashboard.
       - record: agentry:agent_requests:rate5m
         expr: sum by ({{ $by }}, outcome) (rate(agent_requests_total[5m]))
-      # Each shutdown step's duration, summed over its components, per stopped instance.
+      # Each shutdown step's duration, summed over its components, per stopped instance
+      # (scraped or pushed to a Pushgateway: `max without (job)` counts it once).
       - record: agentry:agent_shutdown_step_seconds:last
-        expr: sum by ({{ $by }}, step) (last_over_time(agent_shutdown_phase_seconds_sum[{{ $w }}]))
+        expr: sum by ({{ $by }}, step) (max without (job) (last_over_time(agent_shutdown_phase_seconds_sum[{{ $w }}]) {{ $fresh }}))
       # The whole shutdown per stopped instance: the total where it was scraped (pushed to a
       # Pushgateway), else the sum of the steps that Prometheus saw.
       - record: agentry:agent_shutdown_seconds:last
         expr: |
           max by ({{ $by }}) (
-            sum by ({{ $by }}) (last_over_time(agent_shutdown_seconds_sum[{{ $w }}]))
+            sum by ({{ $by }}) (last_over_time(agent_shutdown_seconds_sum[{{ $w }}]) {{ $fresh }})
             or
             sum by ({{ $by }}) (agentry:agent_shutdown_step_seconds:last)
           )
       # Requests answered `forced` (a drain that ran out) per instance: counted only when a
       # drain runs out, so any value above 0 means that this instance's drain was cut short.
       # max_over_time, not increase: the series appears with its first forced requests, at
-      # the end of the pod's life, and increase() would miss that first step.
+      # the end of the pod's life, and increase() would miss that first step. It is counted
+      # at the end of step 1, often after the last scrape: a Pushgateway (pushgateway.enabled)
+      # holds it; `max without (job)` counts a pod once whether scraped, pushed or both, and
+      # a group pushed longer than the window ago is left out (push_time_seconds).
       - record: agentry:agent_requests_forced:max
-        expr: sum by ({{ $by }}) (max_over_time(agent_requests_total{outcome="forced"}[{{ $w }}]))
+        expr: sum by ({{ $by }}) (max without (job) (max_over_time(agent_requests_total{outcome="forced"}[{{ $w }}]) {{ $fresh }}))
       # The grace period that the chart gave each agent's pods (terminationGracePeriodSeconds).
       - record: agentry:agent_grace_period_seconds
         expr: |

@@ -34,7 +34,8 @@ import static org.awaitility.Awaitility.await;
  * The chart's rules and dashboard against real data: real agents under load, one
  * model-worker rolled with a drain too short for its requests (so that some are forced) and
  * replaced on the same endpoint port (so that its successor reads the report back), Debian's
- * Prometheus scraping every agent with the chart's rule file loaded. Then every dashboard
+ * Prometheus scraping every agent and Debian's Pushgateway (which the rolled worker pushes to
+ * as it stops) with the chart's rule file loaded. Then every dashboard
  * query, every recording rule and every alert expression is evaluated through Prometheus'
  * HTTP API on 127.0.0.1. The series behind the dashboard are written to
  * {@code target/monitoring-it/dashboard-data.json}, from which
@@ -55,6 +56,8 @@ class MonitoringIT {
 	@Test
 	void everyDashboardQueryAndRuleReturnsDataAndTheForcedDrainFires() throws Exception {
 		Path prometheusBinary = Tools.require("prometheus", "Debian package prometheus", "/usr/bin/prometheus");
+		Path pushgatewayBinary = Tools.require("prometheus-pushgateway", "Debian package prometheus-pushgateway",
+				"/usr/bin/prometheus-pushgateway");
 		Path rules = ChartMonitoring.writeRuleFile(this.dir, "agentry-rules.yml");
 		Map<String, String> histogram = Map.of("management.metrics.distribution.percentiles-histogram.agent.request",
 				"true");
@@ -65,11 +68,27 @@ class MonitoringIT {
 				"tcp://127.0.0.1:" + FreePorts.next()));
 		List<SampleAgent> agents = new ArrayList<>();
 		Process prometheus = null;
+		Process pushgateway = null;
 		Instant start = Instant.now();
 		try {
 			SampleAgent registry = track(agents, SampleAgent.start("service-registry", this.dir, null, Map.of()))
 				.awaitReady();
-			SampleAgent rolled = track(agents, SampleAgent.start("model-worker", this.dir, registry.endpoint, worker));
+			// The rolled worker pushes its metrics when it stops, as the chart's pushgateway values
+			// make every pod do: its forced requests are counted at the end of step 1, often
+			// after the last scrape. Its grouping key is its scrape target's instance.
+			int pushgatewayPort = FreePorts.next();
+			pushgateway = new ProcessBuilder(pushgatewayBinary.toString(),
+					"--web.listen-address=127.0.0.1:" + pushgatewayPort)
+				.redirectErrorStream(true)
+				.redirectOutput(this.dir.resolve("pushgateway.log").toFile())
+				.start();
+			int rolledHttp = FreePorts.next();
+			String push = "management.prometheus.metrics.export.pushgateway.";
+			Map<String, String> pushing = merged(worker, Map.of(push + "enabled", "true", push + "address",
+					"127.0.0.1:" + pushgatewayPort, push + "job", "agentry-push", push + "shutdown-operation", "put",
+					push + "grouping-key.instance", "127.0.0.1:" + rolledHttp));
+			SampleAgent rolled = track(agents, SampleAgent.start("model-worker", this.dir, registry.endpoint,
+					FreePorts.next(), rolledHttp, pushing));
 			SampleAgent other = track(agents, SampleAgent.start("model-worker", this.dir, registry.endpoint, worker));
 			SampleAgent coordinator = track(agents, SampleAgent.start("request-coordinator", this.dir,
 					registry.endpoint, merged(histogram, Map.of("request-coordinator.worker-timeout", "10s"))));
@@ -80,7 +99,7 @@ class MonitoringIT {
 			int replacementHttp = FreePorts.next();
 			int prometheusPort = FreePorts.next();
 			prometheus = startPrometheus(prometheusBinary, prometheusPort, rules, List.of(registry.http, rolled.http,
-					other.http, coordinator.http, hub.http, replacementHttp));
+					other.http, coordinator.http, hub.http, replacementHttp), pushgatewayPort);
 			await().atMost(Duration.ofSeconds(30)).until(() -> resultSize(prometheusPort, "up == 1") >= 5);
 
 			RollingUpdateIT.Load load = new RollingUpdateIT.Load(coordinator.endpointAddress(), 8);
@@ -152,6 +171,9 @@ class MonitoringIT {
 			if (prometheus != null) {
 				prometheus.destroy();
 			}
+			if (pushgateway != null) {
+				pushgateway.destroy();
+			}
 			agents.forEach(SampleAgent::close);
 		}
 	}
@@ -176,11 +198,12 @@ class MonitoringIT {
 		return agent;
 	}
 
-	private Process startPrometheus(Path binary, int port, Path rules, List<Integer> targets) throws IOException {
+	private Process startPrometheus(Path binary, int port, Path rules, List<Integer> targets, int pushgateway)
+			throws IOException {
 		List<String> list = targets.stream().map((target) -> "'127.0.0.1:" + target + "'").toList();
 		Path config = this.dir.resolve("prometheus.yml");
-		// Scraped four times a second: a rolled worker's last steps (and its forced requests,
-		// counted at the end of step 1) are visible for well under a second before it exits.
+		// Scraped four times a second: a rolled worker's last steps are visible for well under
+		// a second before it exits (what comes later reaches Prometheus through the Pushgateway).
 		Files.writeString(config, """
 				global:
 				  scrape_interval: 250ms
@@ -192,7 +215,11 @@ class MonitoringIT {
 				    metrics_path: /actuator/prometheus
 				    static_configs:
 				      - targets: [%s]
-				""".formatted(rules, String.join(", ", list)));
+				  - job_name: pushgateway
+				    honor_labels: true
+				    static_configs:
+				      - targets: ['127.0.0.1:%d']
+				""".formatted(rules, String.join(", ", list), pushgateway));
 		return new ProcessBuilder(binary.toString(), "--config.file=" + config,
 				"--storage.tsdb.path=" + this.dir.resolve("tsdb"), "--web.listen-address=127.0.0.1:" + port)
 			.redirectErrorStream(true)
