@@ -51,6 +51,17 @@ class HelmChartRejectsTests {
 	}
 
 	@Test
+	void badAlertThresholdsFailTheSchema() throws Exception {
+		assertRefused("share", "metrics.prometheusRule.alerts.shutdownNearGracePeriod.share=1.5");
+		assertRefused("ratio", "metrics.prometheusRule.alerts.unavailable.ratio=-0.1");
+		assertRefused("for", "metrics.prometheusRule.alerts.notReady.for=10 minutes");
+		assertRefused("severity", "metrics.prometheusRule.alerts.forcedDrain.severity=urgent");
+		assertRefused("forcedDrian", "metrics.prometheusRule.alerts.forcedDrian.enabled=true");
+		assertRefused("window", "metrics.prometheusRule.window=10");
+		assertRefused("grafanaDashboard", "metrics.grafanaDashboard.enabled=yes");
+	}
+
+	@Test
 	void aFixedHeapFailsTheSchema() throws Exception {
 		assertRefused("jvmOptions", "jvmOptions=-Xmx1g");
 	}

@@ -88,7 +88,7 @@ class HelmChartTests {
 	void rendersADeploymentAndAServiceForEachEnabledAgentAndNoOtherKinds(ValuesSet values) throws Exception {
 		RenderedChart chart = rendering(values);
 		assertThat(chart.resources()).extracting(HasMetadata::getKind)
-			.isSubsetOf("Deployment", "Service", "PodDisruptionBudget", "ServiceMonitor");
+			.isSubsetOf("Deployment", "Service", "PodDisruptionBudget", "ServiceMonitor", "PrometheusRule", "ConfigMap");
 		assertThat(chart.deployments()).extracting(RenderedChart::agent)
 			.containsExactlyInAnyOrderElementsOf(values.agents());
 		assertThat(chart.all(Service.class)).hasSameSizeAs(values.agents());

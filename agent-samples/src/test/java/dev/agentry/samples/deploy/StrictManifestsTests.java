@@ -69,6 +69,22 @@ class StrictManifestsTests {
 	}
 
 	@Test
+	void refusesAnUnknownFieldInAPrometheusRule() {
+		assertThatIllegalArgumentException().isThrownBy(() -> this.manifests.parse("""
+				apiVersion: monitoring.coreos.com/v1
+				kind: PrometheusRule
+				metadata: {name: r}
+				spec:
+				  groups:
+				    - name: g
+				      rules:
+				        - alert: A
+				          expr: up == 0
+				          severity: warning
+				""")).withMessageContaining("severity");
+	}
+
+	@Test
 	void refusesAWrongType() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> this.manifests.parse(DEPLOYMENT.formatted("two", "")))

@@ -53,7 +53,11 @@ final class SampleAgent implements AutoCloseable {
 		return start(command, dir, registryPort, FreePorts.next(), http, extra);
 	}
 
-	private static SampleAgent start(String command, Path dir, Integer registryPort, int endpoint, int http,
+	/**
+	 * On given endpoint and HTTP ports: an agent started again on its predecessor's endpoint
+	 * port reads its predecessor's shutdown report (the report file is named after the port).
+	 */
+	static SampleAgent start(String command, Path dir, Integer registryPort, int endpoint, int http,
 			Map<String, String> extra) {
 		int health = FreePorts.next();
 		Path report = dir.resolve(command + "-" + endpoint + ".json");
