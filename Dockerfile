@@ -24,12 +24,8 @@ ARG PREBUILT_JAR=
 # rebuild after a code change ships the small application layer (and the CDS archive, about
 # 45 MB, trained again below). The extracted form (agent-samples.jar
 # beside lib/) is what a CDS archive needs: classes loaded from nested jars are not archived.
-# Built here, the jar needs git, which applies the JeroMQ patches (jeromq-patched/) and which
-# JDK images do not all ship.
 RUN if [ -z "${PREBUILT_JAR}" ]; then \
-      { command -v git >/dev/null \
-        || { apt-get update -qq && apt-get install -y -qq --no-install-recommends git >/dev/null; }; } \
-      && ./mvnw -B -q -pl agent-samples -am package -DskipTests \
+      ./mvnw -B -q -pl agent-samples -am package -DskipTests \
       && cp agent-samples/target/agent-samples.jar /tmp/agent-samples.jar; \
     else \
       cp "${PREBUILT_JAR}" /tmp/agent-samples.jar; \

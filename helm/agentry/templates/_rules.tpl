@@ -16,7 +16,10 @@ at over `window` (last_over_time / max_over_time), as the README's queries do.
 {{- /* A Pushgateway keeps a pushed group until it is deleted: groups pushed longer ago than the window are left out. */}}
 {{- $fresh := printf "unless on (job, instance) (push_time_seconds < time() - %d)" $windowSeconds }}
 groups:
-  - name: agentry.rules
+  # One group: Prometheus evaluates a group's rules in order, so each alert reads the recording
+  # rules of the same evaluation. In two groups, evaluated independently, an alert could read
+  # the previous evaluation's recorded value and fire once more after its condition cleared.
+  - name: agentry
     rules:
       # Request rate per instance and outcome: the unavailable alert and the dashboard.
       - record: agentry:agent_requests:rate5m
@@ -57,8 +60,6 @@ groups:
           {{- if $first }}
           vector(0) unless vector(0)
           {{- end }}
-  - name: agentry.alerts
-    rules:
       {{- if $a.forcedDrain.enabled }}
       - alert: AgentryForcedDrain
         expr: agentry:agent_requests_forced:max > 0
