@@ -98,7 +98,11 @@ class ChartMonitoringTests {
 		RenderedChart chart = RenderedChart.parse(helm().template(ValuesSet.PRODUCTION.files()).outIfSucceeded());
 		PrometheusRule rule = chart.all(PrometheusRule.class).get(0);
 		assertThat(rule.getMetadata().getLabels()).containsEntry("release", "kube-prometheus-stack");
-		assertThat(rule.getSpec().getGroups().get(1).getRules().get(0).getAnnotations().get("runbook_url"))
+		assertThat(rule.getSpec().getGroups().get(0).getRules())
+			.filteredOn((each) -> each.getAlert() != null)
+			.first()
+			.extracting((each) -> each.getAnnotations().get("runbook_url"))
+			.asString()
 			.startsWith("https://git.example.com/agentry/agentry/-/blob/main/README.md#agentry");
 		// The model-worker's explicit 180 s grace period reaches the rule that compares with it.
 		assertThat(rule.getSpec().getGroups().get(0).getRules())
@@ -166,7 +170,8 @@ class ChartMonitoringTests {
 	@Test
 	void alertsCanBeSwitchedOffOneByOne() throws Exception {
 		RenderedChart chart = enabled("metrics.prometheusRule.alerts.authDenied.enabled=false");
-		assertThat(chart.all(PrometheusRule.class).get(0).getSpec().getGroups().get(1).getRules())
+		assertThat(chart.all(PrometheusRule.class).get(0).getSpec().getGroups().get(0).getRules())
+			.filteredOn((each) -> each.getAlert() != null)
 			.extracting(Rule::getAlert)
 			.hasSize(7)
 			.doesNotContain("AgentryAuthDenied");
