@@ -1,8 +1,12 @@
 package dev.agentry.test;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Assumptions;
 
@@ -58,6 +62,48 @@ public final class Tools {
 			}
 		}
 		return Optional.empty();
+	}
+
+	/**
+	 * A python3 that can {@code import zmq}, or a skip/failure: the one on PATH first, then
+	 * Debian's {@code /usr/bin/python3}, where python3-zmq installs (the one on PATH may be
+	 * another, from pyenv or a venv, without it).
+	 */
+	public static Path requirePyzmq() {
+		Set<Path> candidates = new LinkedHashSet<>();
+		find("python3").ifPresent(candidates::add);
+		if (Files.isExecutable(Path.of(DEBIAN_PYTHON))) {
+			candidates.add(Path.of(DEBIAN_PYTHON));
+		}
+		for (Path candidate : candidates) {
+			if (importsZmq(candidate)) {
+				return candidate;
+			}
+		}
+		missing("pyzmq (Debian package python3-zmq) is not installed");
+		return null;
+	}
+
+	private static final String DEBIAN_PYTHON = "/usr/bin/python3";
+
+	private static boolean importsZmq(Path python) {
+		try {
+			Process process = new ProcessBuilder(python.toString(), "-c", "import zmq").redirectErrorStream(true)
+				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+				.start();
+			if (!process.waitFor(30, TimeUnit.SECONDS)) {
+				process.destroyForcibly();
+				return false;
+			}
+			return process.exitValue() == 0;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
 	}
 
 }

@@ -6,14 +6,10 @@ import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -38,9 +34,6 @@ class PyzmqInteropTests {
 
 	private static final JsonMapper mapper = JsonMapper.builder().build();
 
-	/** Where python3-zmq installs; the python3 on PATH may be another one (pyenv, venv) without it. */
-	private static final String DEBIAN_PYTHON = "/usr/bin/python3";
-
 	private static Path python;
 
 	private static Path script;
@@ -49,10 +42,7 @@ class PyzmqInteropTests {
 
 	@BeforeAll
 	static void startAgent() {
-		python = pythonWithZmq().orElse(null);
-		if (python == null) {
-			Tools.missing("pyzmq (Debian package python3-zmq) is not installed");
-		}
+		python = Tools.requirePyzmq();
 		script = resource("/pyzmq/peer.py");
 		agent = RunningAgent.start(Map.of());
 	}
@@ -229,41 +219,6 @@ class PyzmqInteropTests {
 				return "(unreadable: " + ex + ")";
 			}
 		});
-	}
-
-	/** The first of {@code python3} on PATH and Debian's {@code /usr/bin/python3} that can import zmq. */
-	private static Optional<Path> pythonWithZmq() {
-		Set<Path> candidates = new LinkedHashSet<>();
-		Tools.find("python3").ifPresent(candidates::add);
-		if (Files.isExecutable(Path.of(DEBIAN_PYTHON))) {
-			candidates.add(Path.of(DEBIAN_PYTHON));
-		}
-		for (Path candidate : candidates) {
-			if (importsZmq(candidate)) {
-				return Optional.of(candidate);
-			}
-		}
-		return Optional.empty();
-	}
-
-	private static boolean importsZmq(Path python) {
-		try {
-			Process process = new ProcessBuilder(python.toString(), "-c", "import zmq").redirectErrorStream(true)
-				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
-				.start();
-			if (!process.waitFor(30, TimeUnit.SECONDS)) {
-				process.destroyForcibly();
-				return false;
-			}
-			return process.exitValue() == 0;
-		}
-		catch (IOException ex) {
-			return false;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return false;
-		}
 	}
 
 	private static Path resource(String name) {

@@ -6,11 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -37,14 +34,9 @@ class PyzmqStrictInputIT {
 
 	private static final JsonMapper mapper = JsonMapper.builder().build();
 
-	private static final String DEBIAN_PYTHON = "/usr/bin/python3";
-
 	@Test
 	void malformedBodiesFromPyzmqAreBadRequests() throws Exception {
-		Path python = pythonWithZmq().orElse(null);
-		if (python == null) {
-			Tools.missing("pyzmq (Debian package python3-zmq) is not installed");
-		}
+		Path python = Tools.requirePyzmq();
 		Path script = Path.of(PyzmqStrictInputIT.class.getResource("/pyzmq/strict_input.py").toURI());
 		Path dir = Files.createTempDirectory("agentry-pyzmq-strict");
 		try (AgentProcess worker = AgentLauncher.jar(Path.of("target", "agent-samples.jar"), "model-worker")
@@ -106,34 +98,6 @@ class PyzmqStrictInputIT {
 				return "(unreadable: " + ex + ")";
 			}
 		});
-	}
-
-	/** The first of {@code python3} on PATH and Debian's {@code /usr/bin/python3} that can import zmq. */
-	private static Optional<Path> pythonWithZmq() {
-		Set<Path> candidates = new LinkedHashSet<>();
-		Tools.find("python3").ifPresent(candidates::add);
-		if (Files.isExecutable(Path.of(DEBIAN_PYTHON))) {
-			candidates.add(Path.of(DEBIAN_PYTHON));
-		}
-		for (Path candidate : candidates) {
-			try {
-				Process process = new ProcessBuilder(candidate.toString(), "-c", "import zmq").redirectErrorStream(true)
-					.redirectOutput(ProcessBuilder.Redirect.DISCARD)
-					.start();
-				if (process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0) {
-					return Optional.of(candidate);
-				}
-				process.destroyForcibly();
-			}
-			catch (IOException ex) {
-				// Not this one.
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return Optional.empty();
-			}
-		}
-		return Optional.empty();
 	}
 
 }
