@@ -144,7 +144,8 @@ final class RequestDispatcher {
 	 * What the socket thread needs of a request before, or in place of, its handler: its id and
 	 * action, read once when the request arrives by a streaming scan of the top level that
 	 * stops as soon as it has both. It does not validate the rest; the handler's
-	 * {@link #parse} does. An id that {@link #parse} would refuse is left out.
+	 * {@link #parse} does. An id that {@link #parse} would refuse is flagged
+	 * ({@link Peek#badId()}), so that the socket thread refuses it at once.
 	 */
 	Peek peek(byte[] body) {
 		try (JsonParser parser = PEEK_READER.createParser(body)) {
@@ -163,7 +164,7 @@ final class RequestDispatcher {
 					if (id == BAD_ID_NODE) {
 						// Refused at once, before the body is taken in flight or parsed in full.
 						// Tagged with the action when it came first and names a handler, as parse() does.
-						return new Peek(null, known(action), false, true);
+						return new Peek(null, known(action), true);
 					}
 				}
 				else if ("action".equals(name) && action == null && value == JsonToken.VALUE_STRING) {
@@ -173,7 +174,7 @@ final class RequestDispatcher {
 					parser.skipChildren();
 				}
 			}
-			return new Peek(id, known(action), AgentActions.HEALTH_CHECK.equals(action), false);
+			return new Peek(id, known(action), false);
 		}
 		catch (JacksonException ex) {
 			return Peek.NONE;
@@ -215,14 +216,18 @@ final class RequestDispatcher {
 	}
 
 	/** A request's id and known action, as {@link #peek} reads them. */
-	record Peek(JsonNode id, String action, boolean healthCheck, boolean badId) {
+	record Peek(JsonNode id, String action, boolean badId) {
 
-		static final Peek NONE = new Peek(null, NO_ACTION, false, false);
+		static final Peek NONE = new Peek(null, NO_ACTION, false);
 
 		static Peek of(ActionRequest request) {
 			JsonNode id = request.id();
-			return new Peek((id != null && !id.isNull()) ? id : null, request.action(),
-					AgentActions.HEALTH_CHECK.equals(request.action()), false);
+			return new Peek((id != null && !id.isNull()) ? id : null, request.action(), false);
+		}
+
+		/** {@code action} is a known action's name or {@link #NO_ACTION}, so this is exact. */
+		boolean healthCheck() {
+			return AgentActions.HEALTH_CHECK.equals(this.action);
 		}
 
 		/** The id as {@link RequestEndpoint#cancel(String)} matches it, or {@code null}. */
@@ -239,12 +244,7 @@ final class RequestDispatcher {
 	 */
 	private String knownAction(JsonNode request) {
 		JsonNode action = request.get("action");
-		if (action == null || !action.isString()) {
-			return NO_ACTION;
-		}
-		String name = action.stringValue();
-		return (AgentActions.HEALTH_CHECK.equals(name) || this.actions.find(this.endpoint, name) != null) ? name
-				: NO_ACTION;
+		return known((action != null && action.isString()) ? action.stringValue() : null);
 	}
 
 	/** Absent, {@code null}, a string of at most {@value #MAX_ID_LENGTH} characters, or an integer that fits a long. */
