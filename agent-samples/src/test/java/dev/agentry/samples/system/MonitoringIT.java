@@ -126,9 +126,14 @@ class MonitoringIT {
 				assertThat(outcomes).as("replies of the rolled worker").contains("error/unavailable");
 			}
 			assertThat(rolled.process.awaitExit(Duration.ofSeconds(20))).isEqualTo(143);
-			// Its successor on the same endpoint port reads the report: agent_last_shutdown_seconds.
+			// Its successor reads the report (agent_last_shutdown_seconds). On a new endpoint port:
+			// the coordinator keeps reconnecting to the old one, and a loopback connect to a port
+			// in the ephemeral range can take that very port as its source (a TCP self-connect),
+			// so binding it again fails now and then.
+			Map<String, String> successor = new LinkedHashMap<>(worker);
+			successor.put("agent.shutdown.report-file", rolled.report.toString());
 			SampleAgent replacement = track(agents, SampleAgent.start("model-worker", this.dir, registry.endpoint,
-					rolled.endpoint, replacementHttp, worker))
+					FreePorts.next(), replacementHttp, successor))
 				.awaitReady();
 			await().atMost(Duration.ofSeconds(60))
 				.until(() -> resultSize(prometheusPort, "agent_last_shutdown_seconds{instance=\"127.0.0.1:"
