@@ -38,6 +38,12 @@ public final class ZmqTestClient implements AutoCloseable {
 	 * reply, or the test fails.
 	 */
 	private ZmqTestClient(SocketType type, String endpoint, int receiveTimeoutMillis, long maxMessageSize) {
+		this(type, endpoint, receiveTimeoutMillis, maxMessageSize, (socket) -> {
+		});
+	}
+
+	private ZmqTestClient(SocketType type, String endpoint, int receiveTimeoutMillis, long maxMessageSize,
+			java.util.function.Consumer<ZMQ.Socket> beforeConnect) {
 		this.type = type;
 		for (int attempt = 1; attempt <= WARM_UP_ATTEMPTS; attempt++) {
 			this.socket = this.context.createSocket(type);
@@ -46,6 +52,7 @@ public final class ZmqTestClient implements AutoCloseable {
 			// Short enough to recover from a stalled handshake, long enough for a loaded machine.
 			this.socket.setHandshakeIvl(2000);
 			this.socket.setReceiveTimeOut(5000);
+			beforeConnect.accept(this.socket);
 			this.socket.connect(endpoint);
 			send(WARM_UP);
 			if (receiveRaw() != null) {
@@ -68,6 +75,11 @@ public final class ZmqTestClient implements AutoCloseable {
 
 	public static ZmqTestClient dealer(String endpoint, int receiveTimeoutMillis) {
 		return new ZmqTestClient(SocketType.DEALER, endpoint, receiveTimeoutMillis, -1);
+	}
+
+	/** A DEALER set up by {@code beforeConnect} (CURVE keys, say) before it connects. */
+	public static ZmqTestClient dealer(String endpoint, java.util.function.Consumer<ZMQ.Socket> beforeConnect) {
+		return new ZmqTestClient(SocketType.DEALER, endpoint, 10_000, -1, beforeConnect);
 	}
 
 	/**

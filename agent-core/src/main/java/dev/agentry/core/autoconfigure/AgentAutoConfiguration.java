@@ -39,6 +39,8 @@ import dev.agentry.core.worker.AgentWorker;
 import dev.agentry.core.worker.WorkerManager;
 import dev.agentry.core.zmq.ZmqContextLifecycle;
 import dev.agentry.core.zmq.ZmqSockets;
+import dev.agentry.core.trust.CurveTrust;
+import dev.agentry.core.trust.ZapHandler;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.commons.logging.Log;
@@ -186,10 +188,26 @@ public final class AgentAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ZmqSockets agentZmqSockets(ZmqContextLifecycle context, AgentProperties properties, AgentMetrics metrics) {
-		return new ZmqSockets(context.context(), properties.zmq().linger(),
-				properties.zmq().maxMessageSize().toBytes(), properties.zmq().handshakeTimeout(),
-				new PeerRefusals(metrics, properties.zmq().maxMessageSize().toBytes()));
+	ZmqSockets agentZmqSockets(ZmqContextLifecycle context, AgentProperties properties, AgentMetrics metrics,
+			CurveTrust trust, ApplicationEventPublisher events) {
+		AgentProperties.Zmq zmq = properties.zmq();
+		ZapHandler.Denials denials = (socket, reason) -> metrics.authDenied(socket, reason).increment();
+		if (trust.enabled()) {
+			// Bound before the first CURVE socket binds (every socket comes from here) and
+			// closed after the last one.
+			ZapHandler zap = new ZapHandler(context.context(), trust.authorizedKeys(), trust.curve().publicKey(),
+					denials, brokenOnCrash(events));
+			zap.start();
+			context.closeLast(() -> zap.stop(ZmqContextLifecycle.CLOSE_LAST_BOUND));
+		}
+		return new ZmqSockets(context.context(), zmq.linger(), zmq.maxMessageSize().toBytes(), zmq.handshakeTimeout(),
+				new PeerRefusals(metrics, zmq.maxMessageSize().toBytes()), trust.curve(), denials);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	CurveTrust agentCurveTrust(AgentProperties properties) {
+		return AgentTrust.of(properties.zmq().curve());
 	}
 
 	@Bean
@@ -306,8 +324,8 @@ public final class AgentAutoConfiguration {
 	@ConditionalOnMissingBean
 	@ConditionalOnProperty("agent.registry.endpoint")
 	RegistryClient agentRegistryClient(AgentClients clients, AgentProperties properties, AgentJson json) {
-		return new RegistryClient(clients.create("registry", List.of(properties.registry().endpoint())), json.mapper(),
-				REGISTRY_CALL_TIMEOUT);
+		return new RegistryClient(clients.create("registry", List.of(properties.registry().endpoint()),
+				AgentTrust.registryKey(properties)), json.mapper(), REGISTRY_CALL_TIMEOUT);
 	}
 
 	@Bean
@@ -315,7 +333,7 @@ public final class AgentAutoConfiguration {
 	@ConditionalOnProperty("agent.registry.endpoint")
 	RegistryRegistration agentRegistryRegistration(RegistryClient registry, AgentStatus status,
 			AgentProperties properties, Environment environment, RequestEndpoints endpoints,
-			ObjectProvider<HealthSocket> health) {
+			ObjectProvider<HealthSocket> health, ZmqSockets sockets) {
 		String host = advertiseHost(properties, environment);
 		boolean hostGiven = properties.advertiseHost() != null && !properties.advertiseHost().isBlank();
 		double ttl = properties.registry().ttl().toMillis() / 1000.0;
@@ -325,7 +343,7 @@ public final class AgentAutoConfiguration {
 								endpoints.get(RequestEndpoint.MAIN).map(RequestEndpoint::boundEndpoint).orElse(null)),
 						advertised(host, hostGiven,
 								health.stream().map(HealthSocket::boundEndpoint).findFirst().orElse(null)),
-						ttl, 0),
+						ttl, 0, sockets.publicKey()),
 				properties.registry().heartbeatInterval());
 	}
 

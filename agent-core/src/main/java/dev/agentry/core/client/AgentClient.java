@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import dev.agentry.core.endpoint.AgentError;
@@ -79,6 +80,9 @@ public final class AgentClient {
 
 	private final Supplier<List<String>> endpoints;
 
+	/** Each endpoint's CURVE public key (Z85), pinned when it is connected; unused without CURVE. */
+	private final Function<String, String> serverKeys;
+
 	private final ZmqSockets sockets;
 
 	private final ObjectMapper mapper;
@@ -93,10 +97,11 @@ public final class AgentClient {
 	 * @param wrongPeerReply told (on the client's thread, so quickly) of every reply dropped
 	 * because it came from another peer than the one its call went to
 	 */
-	AgentClient(String name, Supplier<List<String>> endpoints, ZmqSockets sockets, ObjectMapper mapper,
-			Runnable wrongPeerReply, Consumer<Throwable> onCrash) {
+	AgentClient(String name, Supplier<List<String>> endpoints, Function<String, String> serverKeys, ZmqSockets sockets,
+			ObjectMapper mapper, Runnable wrongPeerReply, Consumer<Throwable> onCrash) {
 		this.name = name;
 		this.endpoints = endpoints;
+		this.serverKeys = serverKeys;
 		this.sockets = sockets;
 		this.mapper = mapper;
 		this.wrongPeerReply = wrongPeerReply;
@@ -353,7 +358,8 @@ public final class AgentClient {
 
 		/** JeroMQ's poller closes the gap an unregistered socket leaves: indices move. */
 		private void reindex() {
-			this.peers.replaceAll((endpoint, peer) -> new Peer(peer.socket(), indexOf(peer.socket()), peer.link()));
+			this.peers.replaceAll(
+					(endpoint, peer) -> new Peer(peer.socket(), indexOf(peer.socket()), peer.link(), peer.serverKey()));
 		}
 
 		/**
@@ -453,8 +459,16 @@ public final class AgentClient {
 		/** The peer of an endpoint, connected now if it is new; {@code null} if that connect failed. */
 		private Peer peer(String endpoint) {
 			Peer peer = this.peers.get(endpoint);
-			if (peer != null) {
+			if (peer != null && !keyChanged(peer)) {
 				return peer;
+			}
+			if (peer != null) {
+				// Another instance (another key) now serves this address: a connection pinned to
+				// the old key must not carry calls meant for the new one, nor the other way round.
+				this.peers.remove(endpoint);
+				close(peer);
+				lost(peer.link());
+				reindex();
 			}
 			Unconnectable failed = this.unconnectable.get(endpoint);
 			if (failed != null && System.nanoTime() - failed.retryAt() < 0) {
@@ -465,6 +479,10 @@ public final class AgentClient {
 				this.peers.put(endpoint, peer);
 			}
 			return peer;
+		}
+
+		private boolean keyChanged(Peer peer) {
+			return sockets.curve() && !java.util.Objects.equals(peer.serverKey(), serverKeys.apply(peer.link().endpoint));
 		}
 
 		private boolean trySend(Call call, Peer peer) {
@@ -652,27 +670,15 @@ public final class AgentClient {
 
 		private Peer connect(String endpoint) {
 			Link link = new Link(endpoint, this.nextGrace.getOrDefault(endpoint, DROPPED_GRACE));
-			ZMQ.Socket socket = sockets.create(SocketType.DEALER, "client-" + name, new ZmqSockets.ConnectionListener() {
-
-				@Override
-				public void ready() {
-					link.everReady = true;
-					link.droppedAt.set(0);
-					link.ready.set(true);
-					wakeup();
-				}
-
-				@Override
-				public void dropped() {
-					link.ready.set(false);
-					// The first drop since the connection was last up starts the grace.
-					long now = System.nanoTime();
-					link.droppedAt.compareAndSet(0, (now != 0) ? now : 1);
-					Loop.this.disconnected.add(link);
-					wakeup();
-				}
-
-			});
+			String serverKey = sockets.curve() ? serverKeys.apply(endpoint) : null;
+			ZMQ.Socket socket;
+			try {
+				socket = sockets.client(SocketType.DEALER, "client-" + name, serverKey, listener(link));
+			}
+			catch (IllegalArgumentException ex) {
+				unconnectable(endpoint, ex);
+				return null;
+			}
 			// JeroMQ 0.6 inverts libzmq's ZMQ_IMMEDIATE: false is what keeps requests off
 			// connections that are not up yet (jeromq #448).
 			socket.setImmediate(false);
@@ -692,7 +698,31 @@ public final class AgentClient {
 				logger.info("Agent client '" + name + "' connected to " + endpoint + ", which it could not before");
 			}
 			int index = this.poller.register(socket, ZMQ.Poller.POLLIN);
-			return new Peer(socket, index, link);
+			return new Peer(socket, index, link, serverKey);
+		}
+
+		private ZmqSockets.ConnectionListener listener(Link link) {
+			return new ZmqSockets.ConnectionListener() {
+
+				@Override
+				public void ready() {
+					link.everReady = true;
+					link.droppedAt.set(0);
+					link.ready.set(true);
+					wakeup();
+				}
+
+				@Override
+				public void dropped() {
+					link.ready.set(false);
+					// The first drop since the connection was last up starts the grace.
+					long now = System.nanoTime();
+					link.droppedAt.compareAndSet(0, (now != 0) ? now : 1);
+					Loop.this.disconnected.add(link);
+					wakeup();
+				}
+
+			};
 		}
 
 		private void unconnectable(String endpoint, RuntimeException ex) {
@@ -713,8 +743,8 @@ public final class AgentClient {
 	private record Unconnectable(String reason, Duration backOff, long retryAt) {
 	}
 
-	/** A peer's socket, its index in the poller and its connection. */
-	private record Peer(ZMQ.Socket socket, int index, Link link) {
+	/** A peer's socket, its index in the poller, its connection and the server key it pins. */
+	private record Peer(ZMQ.Socket socket, int index, Link link, String serverKey) {
 	}
 
 	/**

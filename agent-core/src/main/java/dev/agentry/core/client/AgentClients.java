@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import dev.agentry.core.AgentPhases;
@@ -61,20 +62,39 @@ public final class AgentClients implements SmartLifecycle {
 		this.onCrash = onCrash;
 	}
 
-	/** A client of fixed endpoints, e.g. {@code tcp://127.0.0.1:5510}. */
+	/** A client of fixed endpoints, e.g. {@code tcp://127.0.0.1:5510}; with CURVE on, see {@link #create(String, List, String)}. */
 	public AgentClient create(String name, List<String> endpoints) {
-		List<String> fixed = List.copyOf(endpoints);
-		return create(name, () -> fixed);
+		return create(name, endpoints, null);
 	}
 
-	/** A client whose endpoints are looked up again for every call (a registry's live list, say). */
-	public synchronized AgentClient create(String name, Supplier<List<String>> endpoints) {
+	/**
+	 * A client of fixed endpoints that all hold the CURVE public key {@code serverKey} (Z85;
+	 * ignored without CURVE).
+	 */
+	public AgentClient create(String name, List<String> endpoints, String serverKey) {
+		List<String> fixed = List.copyOf(endpoints);
+		return create(name, () -> fixed, (endpoint) -> serverKey);
+	}
+
+	/** A client whose endpoints are looked up again for every call; with CURVE on, see {@link #create(String, Supplier, Function)}. */
+	public AgentClient create(String name, Supplier<List<String>> endpoints) {
+		return create(name, endpoints, (endpoint) -> null);
+	}
+
+	/**
+	 * A client whose endpoints are looked up again for every call (a registry's live list,
+	 * say), each pinned to the CURVE public key that {@code serverKeys} gives for it (ignored
+	 * without CURVE). An endpoint without a key is never connected: calls move on from it.
+	 */
+	public synchronized AgentClient create(String name, Supplier<List<String>> endpoints,
+			Function<String, String> serverKeys) {
 		if (this.stopped) {
 			throw new IllegalStateException("The agent's clients are closed; no new client '" + name + "'");
 		}
 		Runnable wrongPeer = (this.metrics != null) ? this.metrics.rejectedReplies(name, "wrong_peer")::increment : () -> {
 		};
-		AgentClient client = new AgentClient(name, endpoints, this.sockets, this.mapper, wrongPeer, this.onCrash);
+		AgentClient client = new AgentClient(name, endpoints, serverKeys, this.sockets, this.mapper, wrongPeer,
+				this.onCrash);
 		client.start();
 		this.clients.add(client);
 		return client;

@@ -8,8 +8,19 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.node.ObjectNode;
 
-/** A request as a handler sees it: its action, id, JSON body, deadline and cancellation. */
+/** A request as a handler sees it: its action, id, JSON body, caller, deadline and cancellation. */
 public final class ActionRequest {
+
+	/**
+	 * The request field by which an agent that calls others for its own caller (a coordinator)
+	 * forwards that caller's identity, so that only the caller may interrupt the forwarded
+	 * request. It gives no other right: whoever names an identity there only lets that
+	 * identity interrupt its own request.
+	 */
+	public static final String ON_BEHALF_OF = "on_behalf_of";
+
+	/** The longest identity accepted in {@link #ON_BEHALF_OF}: a Z85 key is 40, a routing id's at most 511. */
+	static final int MAX_IDENTITY_LENGTH = 512;
 
 	private final String endpoint;
 
@@ -21,14 +32,18 @@ public final class ActionRequest {
 
 	private final long deadlineNanos;
 
+	private final String peer;
+
 	private volatile boolean cancelled;
 
-	ActionRequest(String endpoint, String action, ObjectNode body, ObjectMapper mapper, long deadlineNanos) {
+	ActionRequest(String endpoint, String action, ObjectNode body, ObjectMapper mapper, long deadlineNanos,
+			String peer) {
 		this.endpoint = endpoint;
 		this.action = action;
 		this.body = body;
 		this.mapper = mapper;
 		this.deadlineNanos = deadlineNanos;
+		this.peer = peer;
 	}
 
 	public String endpoint() {
@@ -42,6 +57,33 @@ public final class ActionRequest {
 	/** The request's {@code id} as the client sent it, or {@code null}. */
 	public JsonNode id() {
 		return this.body.get("id");
+	}
+
+	/**
+	 * The peer that sent the request, as its connection proves it: with CURVE, its public key
+	 * (Z85), which ZAP authenticated; without, the routing id it chose ({@code id:<hex>}), or
+	 * {@code null} for an anonymous peer. What ownership (of a registry entry, say) rests on.
+	 */
+	public String peer() {
+		return this.peer;
+	}
+
+	/**
+	 * Whom the request is for: the identity an intermediary forwarded in {@link #ON_BEHALF_OF},
+	 * else {@link #peer()}. Interrupts are checked against it; an agent that calls others for
+	 * this request forwards it.
+	 */
+	public String caller() {
+		return forwardedCaller(this.body, this.peer);
+	}
+
+	static String forwardedCaller(JsonNode body, String peer) {
+		JsonNode forwarded = body.get(ON_BEHALF_OF);
+		if (forwarded != null && forwarded.isString() && !forwarded.stringValue().isEmpty()
+				&& forwarded.stringValue().length() <= MAX_IDENTITY_LENGTH) {
+			return forwarded.stringValue();
+		}
+		return peer;
 	}
 
 	/** The whole request object, {@code action} and {@code id} included. */

@@ -101,7 +101,7 @@ final class RequestDispatcher {
 	}
 
 	/** Parses the request; returns the reply for a request that can go no further, or the parsed request. */
-	Object parse(byte[] body, long deadlineNanos) {
+	Object parse(byte[] body, long deadlineNanos, String peer) {
 		CharBuffer text = strictUtf8(body);
 		if (text == null) {
 			return refuse(null, NO_ACTION, AgentError.BAD_REQUEST, "the request is not valid UTF-8 JSON", body.length);
@@ -137,7 +137,7 @@ final class RequestDispatcher {
 			return refuse(id, UNKNOWN_ACTION, AgentError.UNKNOWN_ACTION, "no handler for action '" + clip(name) + "'",
 					"no handler for the action (" + name.length() + " characters)", body.length);
 		}
-		return new ActionRequest(this.endpoint, name, (ObjectNode) request, this.mapper, deadlineNanos);
+		return new ActionRequest(this.endpoint, name, (ObjectNode) request, this.mapper, deadlineNanos, peer);
 	}
 
 	/**
@@ -178,6 +178,33 @@ final class RequestDispatcher {
 		}
 		catch (JacksonException ex) {
 			return Peek.NONE;
+		}
+	}
+
+	/**
+	 * Whom a request in flight is for ({@link ActionRequest#caller()}) when it has not been
+	 * parsed yet: a streaming scan of the top level for {@code on_behalf_of}, run only when an
+	 * interrupt names the request's id.
+	 */
+	String caller(byte[] body, String peer) {
+		try (JsonParser parser = PEEK_READER.createParser(body)) {
+			if (parser.nextToken() != JsonToken.START_OBJECT) {
+				return peer;
+			}
+			while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+				String name = parser.currentName();
+				JsonToken value = parser.nextToken();
+				if (ActionRequest.ON_BEHALF_OF.equals(name) && value == JsonToken.VALUE_STRING) {
+					String forwarded = parser.getString();
+					return (!forwarded.isEmpty() && forwarded.length() <= ActionRequest.MAX_IDENTITY_LENGTH) ? forwarded
+							: peer;
+				}
+				parser.skipChildren();
+			}
+			return peer;
+		}
+		catch (JacksonException ex) {
+			return peer;
 		}
 	}
 
@@ -231,8 +258,13 @@ final class RequestDispatcher {
 		}
 
 		/** The id as {@link RequestEndpoint#cancel(String)} matches it, or {@code null}. */
+		/** The id as JSON text: the string "7" and the number 7 are two ids, as they are two replies. */
 		String key() {
-			return (this.id != null) ? this.id.asString() : null;
+			return keyOf(this.id);
+		}
+
+		static String keyOf(JsonNode id) {
+			return (id != null && !id.isNull()) ? id.toString() : null;
 		}
 
 	}

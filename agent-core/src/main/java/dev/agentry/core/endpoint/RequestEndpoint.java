@@ -1,13 +1,16 @@
 package dev.agentry.core.endpoint;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -157,17 +160,45 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 		return this.inflightBytes.get();
 	}
 
+	/** What an interrupt did. */
+	public enum Cancelled {
+
+		/** Requests with that id, sent by that caller, were answered {@code cancelled}. */
+		CANCELLED,
+
+		/** No request with that id is in flight. */
+		NOT_FOUND,
+
+		/** Requests with that id are in flight, but none was sent by that caller: none was touched. */
+		FORBIDDEN
+
+	}
+
 	/**
-	 * Cancels the requests in flight whose {@code id} is {@code requestId}: each is answered
-	 * {@code cancelled} at once and its handler sees {@link ActionRequest#isCancelled()}.
-	 * Safe from any thread; a request that is not (or no longer) in flight is left alone.
+	 * Cancels the requests in flight whose {@code id} is {@code requestId} (as JSON: the string
+	 * {@code "7"} is not the number {@code 7}) and whose caller ({@link ActionRequest#caller()})
+	 * is {@code caller}: each is answered {@code cancelled} at once and its handler sees
+	 * {@link ActionRequest#isCancelled()}. Requests of other callers are left alone. Safe from
+	 * any thread.
+	 * @param caller who asks, as {@link ActionRequest#peer()} names peers ({@code null}: an
+	 * anonymous peer, who can cancel only anonymous requests)
 	 */
-	public void cancel(String requestId) {
+	public CompletableFuture<Cancelled> cancel(JsonNode requestId, String caller) {
 		Loop current = this.loop;
-		if (current != null && !current.isTerminated() && requestId != null) {
-			current.cancellations.add(requestId);
-			current.wakeup();
+		String key = RequestDispatcher.Peek.keyOf(requestId);
+		if (current == null || current.isTerminated() || key == null) {
+			return CompletableFuture.completedFuture(Cancelled.NOT_FOUND);
 		}
+		Cancellation cancellation = new Cancellation(key, caller, new CompletableFuture<>());
+		current.cancellations.add(cancellation);
+		current.wakeup();
+		if (current.isTerminated() && current.cancellations.remove(cancellation)) {
+			cancellation.outcome().complete(Cancelled.NOT_FOUND);
+		}
+		return cancellation.outcome();
+	}
+
+	private record Cancellation(String key, String caller, CompletableFuture<Cancelled> outcome) {
 	}
 
 	@Override
@@ -264,6 +295,11 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 
 		volatile ActionRequest request;
 
+		/** Whom it is for, worked out when an interrupt first names it; read on the socket thread only. */
+		String caller;
+
+		boolean callerKnown;
+
 		/** Set when the socket thread answered in the handler's place; a queued handler then skips it. */
 		volatile boolean answered;
 
@@ -294,7 +330,7 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 
 		private final Queue<Completion> completions = new ConcurrentLinkedQueue<>();
 
-		final Queue<String> cancellations = new ConcurrentLinkedQueue<>();
+		final Queue<Cancellation> cancellations = new ConcurrentLinkedQueue<>();
 
 		private final Map<String, Counter> counters = new HashMap<>();
 
@@ -340,7 +376,7 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 
 		@Override
 		protected void open(ZMQ.Poller poller) {
-			this.router = sockets.create(SocketType.ROUTER, settings.name());
+			this.router = sockets.server(SocketType.ROUTER, settings.name());
 			// Mandatory routing: a reply that cannot be delivered (peer gone, peer not reading)
 			// is reported instead of silently dropped, so it can be counted.
 			this.router.setRouterMandatory(true);
@@ -409,6 +445,10 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 						+ ", rejected " + this.rejected);
 			}
 			inflightCount.set(0);
+			Cancellation left;
+			while ((left = this.cancellations.poll()) != null) {
+				left.outcome().complete(Cancelled.NOT_FOUND);
+			}
 			runStopCallbacks();
 		}
 
@@ -459,7 +499,7 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 			RequestDispatcher.Peek peek;
 			if (this.parseHere) {
 				// Some actions run here: the request must be parsed to know whether it is one.
-				Object request = dispatcher.parse(body, deadline);
+				Object request = dispatcher.parse(body, deadline, message.peer());
 				if (!(request instanceof ActionRequest action)) {
 					RequestDispatcher.Result refused = (RequestDispatcher.Result) request;
 					reply(message, refused.reply(), refused.action(), refused.outcome(), null, now);
@@ -481,7 +521,7 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 				// Answered here, so that a probe never queues behind busy handlers; parsed in full
 				// like any request (strict input holds for it too), which a small body keeps cheap.
 				// A large one goes to the pool like any request, not to hold up this thread.
-				Object request = (parsed != null) ? parsed : dispatcher.parse(body, deadline);
+				Object request = (parsed != null) ? parsed : dispatcher.parse(body, deadline, message.peer());
 				if (request instanceof ActionRequest check) {
 					reply(message, healthReply.apply(check.id()), AgentActions.HEALTH_CHECK, "ok", null, now);
 				}
@@ -578,7 +618,7 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 			try {
 				// Parsed already on the socket thread when the endpoint has inline actions.
 				Object parsed = (request.request != null) ? request.request
-						: dispatcher.parse(request.body, request.deadlineNanos);
+						: dispatcher.parse(request.body, request.deadlineNanos, request.envelope.peer());
 				if (parsed instanceof ActionRequest action) {
 					request.request = action;
 					// Answered on the socket thread as a rule; here only if its peek missed it.
@@ -625,13 +665,21 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 
 		/** One look-up per interrupt, whatever is in flight. */
 		private void takeCancellations() {
-			String requestId;
-			while ((requestId = this.cancellations.poll()) != null) {
-				Set<Inflight> matching = this.byId.get(requestId);
+			Cancellation cancellation;
+			while ((cancellation = this.cancellations.poll()) != null) {
+				Set<Inflight> matching = this.byId.get(cancellation.key());
 				if (matching == null) {
+					cancellation.outcome().complete(Cancelled.NOT_FOUND);
 					continue;
 				}
-				for (Inflight request : List.copyOf(matching)) {
+				List<Inflight> owned = new ArrayList<>();
+				for (Inflight request : matching) {
+					if (Objects.equals(callerOf(request), cancellation.caller())) {
+						owned.add(request);
+					}
+				}
+				cancellation.outcome().complete(owned.isEmpty() ? Cancelled.FORBIDDEN : Cancelled.CANCELLED);
+				for (Inflight request : owned) {
 					remove(request);
 					request.answered = true;
 					if (this.draining) {
@@ -648,6 +696,16 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 				}
 			}
 			inflightCount.set(this.inflight.size());
+		}
+
+		private String callerOf(Inflight request) {
+			if (!request.callerKnown) {
+				ActionRequest parsed = request.request;
+				request.caller = (parsed != null) ? parsed.caller()
+						: dispatcher.caller(request.body, request.envelope.peer());
+				request.callerKnown = true;
+			}
+			return request.caller;
 		}
 
 		private void expireDeadlines() {

@@ -153,7 +153,10 @@ public final class EndpointLivenessProbe implements SmartLifecycle {
 
 		@Override
 		protected void open(ZMQ.Poller poller) {
-			this.dealer = EndpointLivenessProbe.this.sockets.create(SocketType.DEALER, "liveness-probe");
+			ZmqSockets sockets = EndpointLivenessProbe.this.sockets;
+			// The agent's own endpoint: with CURVE, served under the agent's own key.
+			this.dealer = sockets.client(SocketType.DEALER, "liveness-probe", sockets.publicKey(),
+					ZmqSockets.NO_LISTENER);
 			this.dealer.connect(this.address);
 			poller.register(this.dealer, ZMQ.Poller.POLLIN);
 			this.nextProbeNanos = System.nanoTime() + EndpointLivenessProbe.this.settings.interval().toNanos();

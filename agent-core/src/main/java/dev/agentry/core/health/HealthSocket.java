@@ -120,7 +120,7 @@ public final class HealthSocket implements SmartLifecycle, DisposableBean {
 
 		@Override
 		protected void open(ZMQ.Poller poller) {
-			this.router = sockets.create(SocketType.ROUTER, "health");
+			this.router = sockets.server(SocketType.ROUTER, "health");
 			this.router.bind(bind);
 			boundEndpoint = this.router.getLastEndpoint();
 			this.routerIndex = poller.register(this.router, ZMQ.Poller.POLLIN);

@@ -46,6 +46,17 @@ public final class AgentMetrics {
 	}
 
 	/**
+	 * {@code agent_auth_denied_total{socket, reason}}: peers refused by CURVE/ZAP
+	 * ({@code unknown_key}, {@code no_curve}).
+	 */
+	public Counter authDenied(String socket, String reason) {
+		return Counter.builder("agent.auth.denied")
+			.description("Peers refused by CURVE authentication (ZAP): a key not authorized, or no CURVE")
+			.tags("agent", this.agent, "socket", socket, "reason", reason)
+			.register(this.registry);
+	}
+
+	/**
 	 * {@code agent_replies_undeliverable_total{endpoint}}: replies ZeroMQ could not route
 	 * because the peer had gone or stopped reading.
 	 */

@@ -35,6 +35,9 @@ public final class RegistryClient {
 		request.put("endpoint", instance.endpoint());
 		request.put("health_endpoint", instance.healthEndpoint());
 		request.put("ttl_seconds", instance.ttlSeconds());
+		if (instance.publicKey() != null) {
+			request.put("public_key", instance.publicKey());
+		}
 		return isOk(this.client.call(request, this.timeout));
 	}
 
@@ -69,7 +72,8 @@ public final class RegistryClient {
 		for (JsonNode node : reply.get("instances")) {
 			instances.add(new RegisteredInstance(node.path("service").asString(""), node.path("instance").asString(""),
 					node.path("endpoint").asString(null), node.path("health_endpoint").asString(null),
-					node.path("ttl_seconds").asDouble(0), node.path("age_seconds").asDouble(0)));
+					node.path("ttl_seconds").asDouble(0), node.path("age_seconds").asDouble(0),
+					node.path("public_key").asString(null)));
 		}
 		return Optional.of(instances);
 	}

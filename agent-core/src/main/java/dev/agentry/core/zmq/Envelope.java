@@ -3,8 +3,10 @@ package dev.agentry.core.zmq;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.agentry.core.trust.PeerIdentity;
 import org.zeromq.ZMQ;
 import org.zeromq.ZMQException;
+import zmq.Msg;
 
 /**
  * A message read from a ROUTER socket, split into its routing envelope and its body. REQ
@@ -19,27 +21,38 @@ public final class Envelope {
 
 	private final List<byte[]> body;
 
-	private Envelope(List<byte[]> routing, List<byte[]> body) {
+	private final String peer;
+
+	private Envelope(List<byte[]> routing, List<byte[]> body, String peer) {
 		this.routing = routing;
 		this.body = body;
+		this.peer = peer;
 	}
 
 	/** Reads one whole message without blocking, or returns {@code null} when none is waiting. */
 	public static Envelope receive(ZMQ.Socket router) {
-		byte[] identity = router.recv(ZMQ.DONTWAIT);
+		Msg identity = router.recvMsg(ZMQ.DONTWAIT);
 		if (identity == null) {
 			return null;
 		}
 		List<byte[]> frames = new ArrayList<>(4);
-		frames.add(identity);
+		frames.add(identity.data());
+		Msg last = identity;
 		while (router.hasReceiveMore()) {
 			// The rest of a multipart message has arrived with its first frame: this never waits.
-			frames.add(router.recv(0));
+			last = router.recvMsg(0);
+			frames.add(last.data());
 		}
-		return split(frames);
+		// The connection's metadata rides on the frames that came from the peer, not on the
+		// routing id that the ROUTER prepends.
+		return split(frames, PeerIdentity.of(last));
 	}
 
 	static Envelope split(List<byte[]> frames) {
+		return split(frames, null);
+	}
+
+	static Envelope split(List<byte[]> frames, String peer) {
 		int delimiter = -1;
 		for (int i = 1; i < frames.size(); i++) {
 			if (frames.get(i).length == 0) {
@@ -48,7 +61,16 @@ public final class Envelope {
 			}
 		}
 		int bodyStart = (delimiter >= 0) ? delimiter + 1 : 1;
-		return new Envelope(List.copyOf(frames.subList(0, bodyStart)), List.copyOf(frames.subList(bodyStart, frames.size())));
+		return new Envelope(List.copyOf(frames.subList(0, bodyStart)), List.copyOf(frames.subList(bodyStart, frames.size())),
+				peer);
+	}
+
+	/**
+	 * Who sent it ({@link PeerIdentity}): the CURVE key that ZAP vouched for, the routing id
+	 * the peer chose, or {@code null} for an anonymous peer.
+	 */
+	public String peer() {
+		return this.peer;
 	}
 
 	/** The request body when it is exactly one frame, else {@code null}. */

@@ -4,6 +4,8 @@ import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ClosedSelectorException;
 import java.time.Duration;
+import java.util.Deque;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -41,6 +43,9 @@ public final class ZmqContextLifecycle implements SmartLifecycle {
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
+	/** Parts that live as long as the context and close just before it (the ZAP handler). */
+	private final Deque<Runnable> closeLast = new ConcurrentLinkedDeque<>();
+
 	public ZmqContextLifecycle(Duration linger, ShutdownRecorder recorder) {
 		this(linger, recorder, (failure) -> {
 		});
@@ -75,8 +80,29 @@ public final class ZmqContextLifecycle implements SmartLifecycle {
 		return this.context;
 	}
 
-	/** The longest step 5 can take: the sockets' linger plus the watchdog's margin. */
+	/**
+	 * Runs {@code closer} at step 5, after every other part of the agent has closed its
+	 * sockets and before the context terminates; the last one registered runs first.
+	 */
+	public void closeLast(Runnable closer) {
+		this.closeLast.push(closer);
+	}
+
+	/**
+	 * How long each part registered with {@link #closeLast} may take: it holds no peer's
+	 * messages (the ZAP handler answers only its own context), so closing is a thread's end.
+	 */
+	public static final Duration CLOSE_LAST_BOUND = Duration.ofMillis(500);
+
+	/**
+	 * The longest step 5 can take: the parts that close last, the sockets' linger and the
+	 * watchdog's margin.
+	 */
 	public Duration worstCase() {
+		return CLOSE_LAST_BOUND.multipliedBy(this.closeLast.size()).plus(terminationBound());
+	}
+
+	private Duration terminationBound() {
 		return this.linger.plus(WATCHDOG_MARGIN);
 	}
 
@@ -93,6 +119,15 @@ public final class ZmqContextLifecycle implements SmartLifecycle {
 		this.running.set(false);
 		long start = System.nanoTime();
 		logger.info("Shutdown step 5 (context): terminating the ZMQ context");
+		Runnable closer;
+		while ((closer = this.closeLast.poll()) != null) {
+			try {
+				closer.run();
+			}
+			catch (RuntimeException ex) {
+				logger.warn("A part of the ZMQ context failed to close: " + ex);
+			}
+		}
 		int leftOpen = this.context.getSockets().size();
 		if (leftOpen > 0) {
 			logger.warn(leftOpen + " ZMQ socket(s) were still open at step 5; the context closes them");
@@ -119,10 +154,10 @@ public final class ZmqContextLifecycle implements SmartLifecycle {
 		terminator.setDaemon(true);
 		terminator.start();
 		try {
-			if (done.await(worstCase().toMillis(), TimeUnit.MILLISECONDS)) {
+			if (done.await(terminationBound().toMillis(), TimeUnit.MILLISECONDS)) {
 				return StepOutcome.GRACEFUL;
 			}
-			logger.warn("ZMQ context termination did not finish within " + worstCase().toMillis()
+			logger.warn("ZMQ context termination did not finish within " + terminationBound().toMillis()
 					+ " ms; abandoning it so that the JVM can exit");
 			return StepOutcome.TIMEOUT;
 		}

@@ -11,13 +11,17 @@ import org.zeromq.ZEvent;
 import org.zeromq.ZMQ;
 import org.zeromq.ZMonitor;
 
+import dev.agentry.core.trust.Curve;
+import dev.agentry.core.trust.ZapHandler;
 import zmq.ZError;
 import zmq.util.Errno;
 
 /**
  * Creates sockets with the agent's settings: a bounded linger on every socket (JeroMQ's
  * {@code ZContext} defaults to 0, which drops replies that are still queued at close) and
- * {@code ZMQ_MAXMSGSIZE} on every socket that receives, with each refusal reported.
+ * {@code ZMQ_MAXMSGSIZE} on every socket that receives, with each refusal reported; and,
+ * with CURVE on, CURVE on every socket: {@link #server} for the sockets that bind,
+ * {@link #client} for the ones that connect.
  */
 public final class ZmqSockets {
 
@@ -30,6 +34,10 @@ public final class ZmqSockets {
 	private final Consumer<Refusal> refusals;
 
 	private final Duration handshakeTimeout;
+
+	private final Curve curve;
+
+	private final ZapHandler.Denials denials;
 
 	/**
 	 * @param refusals told about every peer that ZeroMQ disconnected for what it sent (a message
@@ -46,11 +54,34 @@ public final class ZmqSockets {
 	 */
 	public ZmqSockets(ZContext context, Duration linger, long maxMessageSize, Duration handshakeTimeout,
 			Consumer<Refusal> refusals) {
+		this(context, linger, maxMessageSize, handshakeTimeout, refusals, null, (socket, reason) -> {
+		});
+	}
+
+	/**
+	 * @param curve this agent's CURVE identity, or {@code null} for plain-text sockets
+	 * @param denials told (on a JeroMQ I/O thread) of every plain-text peer that tried a CURVE
+	 * server socket; the ZAP handler reports the peers whose key it refuses
+	 */
+	public ZmqSockets(ZContext context, Duration linger, long maxMessageSize, Duration handshakeTimeout,
+			Consumer<Refusal> refusals, Curve curve, ZapHandler.Denials denials) {
 		this.context = context;
 		this.linger = linger;
 		this.maxMessageSize = maxMessageSize;
 		this.handshakeTimeout = handshakeTimeout;
 		this.refusals = refusals;
+		this.curve = curve;
+		this.denials = denials;
+	}
+
+	/** Whether the sockets use CURVE. */
+	public boolean curve() {
+		return this.curve != null;
+	}
+
+	/** This agent's CURVE public key (Z85), or {@code null} without CURVE. */
+	public String publicKey() {
+		return (this.curve != null) ? this.curve.publicKey() : null;
 	}
 
 	public ZContext context() {
@@ -67,7 +98,56 @@ public final class ZmqSockets {
 	}
 
 	/**
-	 * Creates a socket on the calling thread, which then owns it.
+	 * Creates a socket that will bind, on the calling thread, which then owns it: a CURVE
+	 * server when CURVE is on.
+	 * @param purpose names the socket in refusal reports and auth counts (an endpoint name,
+	 * {@code health}, ...)
+	 */
+	public ZMQ.Socket server(SocketType type, String purpose) {
+		return server(type, purpose, NO_LISTENER);
+	}
+
+	/** As {@link #server(SocketType, String)}, telling {@code connections} of its connections. */
+	public ZMQ.Socket server(SocketType type, String purpose, ConnectionListener connections) {
+		ZMQ.Socket socket = create(type, purpose, connections);
+		configureServer(socket, purpose);
+		return socket;
+	}
+
+	/**
+	 * Creates a socket that will connect to the server holding {@code serverKey} (Z85; ignored
+	 * without CURVE), on the calling thread, which then owns it.
+	 * @throws IllegalArgumentException with CURVE on, when {@code serverKey} is not a key
+	 */
+	public ZMQ.Socket client(SocketType type, String purpose, String serverKey, ConnectionListener connections) {
+		ZMQ.Socket socket = create(type, purpose, connections);
+		try {
+			configureClient(socket, serverKey);
+		}
+		catch (IllegalArgumentException ex) {
+			socket.close();
+			throw ex;
+		}
+		return socket;
+	}
+
+	/** CURVE server settings for a socket made elsewhere (a spring-integration-zeromq channel's). */
+	public void configureServer(ZMQ.Socket socket, String purpose) {
+		if (this.curve != null) {
+			this.curve.server(socket, purpose);
+		}
+	}
+
+	/** CURVE client settings for a socket made elsewhere; see {@link #client}. */
+	public void configureClient(ZMQ.Socket socket, String serverKey) {
+		if (this.curve != null) {
+			this.curve.client(socket, serverKey);
+		}
+	}
+
+	/**
+	 * Creates a plain socket on the calling thread, which then owns it: for inproc sockets
+	 * and tests; sockets on the network are made by {@link #server} or {@link #client}.
 	 * @param purpose names the socket in refusal reports (an endpoint name, {@code health}, ...)
 	 */
 	public ZMQ.Socket create(SocketType type, String purpose) {
@@ -92,9 +172,9 @@ public final class ZmqSockets {
 		}
 		if (type != SocketType.PUB && type != SocketType.PUSH) {
 			socket.setMaxMsgSize(this.maxMessageSize);
-			socket.setEventHook((event) -> onEvent(purpose, event, connections),
-					ZMQ.EVENT_DISCONNECTED | ZMQ.EVENT_HANDSHAKE_PROTOCOL);
 		}
+		socket.setEventHook((event) -> onEvent(purpose, event, connections),
+				ZMQ.EVENT_DISCONNECTED | ZMQ.EVENT_HANDSHAKE_PROTOCOL | ZMQ.HANDSHAKE_FAILED_PROTOCOL);
 		return socket;
 	}
 
@@ -126,7 +206,8 @@ public final class ZmqSockets {
 
 	}
 
-	private static final ConnectionListener NO_LISTENER = new ConnectionListener() {
+	/** For a socket whose owner does not watch its connections. */
+	public static final ConnectionListener NO_LISTENER = new ConnectionListener() {
 
 		@Override
 		public void ready() {
@@ -139,6 +220,15 @@ public final class ZmqSockets {
 	};
 
 	private void onEvent(String purpose, ZEvent event, ConnectionListener connections) {
+		if (event.getEvent() == ZMonitor.Event.HANDSHAKE_FAILED_PROTOCOL) {
+			// A plain-text peer of a CURVE server (patch 8 reports the mismatch as libzmq does).
+			Object code = event.getValue();
+			if (this.curve != null && code instanceof Integer error
+					&& error == zmq.ZMQ.ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH) {
+				this.denials.denied(purpose, ZapHandler.NO_CURVE);
+			}
+			return;
+		}
 		if (event.getEvent() == ZMonitor.Event.HANDSHAKE_PROTOCOL) {
 			connections.ready();
 			return;

@@ -64,7 +64,7 @@ class RequestDispatcherTests {
 	}
 
 	private static void isParsedOrRefusedAsDocumented(byte[] body) {
-		Object parsed = dispatcher.parse(body, System.nanoTime() + 1_000_000_000L);
+		Object parsed = dispatcher.parse(body, System.nanoTime() + 1_000_000_000L, null);
 		if (parsed instanceof ActionRequest request) {
 			assertThat(request.action()).isIn("echo", AgentActions.HEALTH_CHECK);
 			assertThat(RequestDispatcher.isValidId(request.id())).isTrue();
@@ -106,7 +106,7 @@ class RequestDispatcherTests {
 
 	private static void isKeptOnlyWhenItFitsADouble(String number) {
 		Object parsed = dispatcher.parse(("{\"action\":\"echo\",\"x\":" + number + "}").getBytes(StandardCharsets.UTF_8),
-				Long.MAX_VALUE);
+				Long.MAX_VALUE, null);
 		java.math.BigDecimal exact = new java.math.BigDecimal(number);
 		double value = exact.doubleValue();
 		boolean fits = Double.isFinite(value) && (value != 0 || exact.signum() == 0);
@@ -127,14 +127,14 @@ class RequestDispatcherTests {
 
 	private static void isAValidIdOrRefused(String id) {
 		byte[] body = ("{\"action\":\"echo\",\"id\":" + id + "}").getBytes(StandardCharsets.UTF_8);
-		Object parsed = dispatcher.parse(body, Long.MAX_VALUE);
+		Object parsed = dispatcher.parse(body, Long.MAX_VALUE, null);
 		JsonNode node = JsonMapper.builder().build().readTree(id);
 		boolean valid = node.isNull() || (node.isString() && node.stringValue().codePointCount(0,
 				node.stringValue().length()) <= 256) || (node.isIntegralNumber() && node.canConvertToLong());
 		if (valid) {
 			assertThat(parsed).isInstanceOf(ActionRequest.class);
 			// The socket thread reads the same id once, as an interrupt matches it.
-			assertThat(dispatcher.peek(body).key()).isEqualTo(node.isNull() ? null : node.asString());
+			assertThat(dispatcher.peek(body).key()).isEqualTo(node.isNull() ? null : node.toString());
 		}
 		else {
 			RequestDispatcher.Result refused = (RequestDispatcher.Result) parsed;
@@ -154,7 +154,7 @@ class RequestDispatcherTests {
 	@Test
 	void hugeNumbersNeverBecomeInfinity() {
 		RequestDispatcher.Result refused = (RequestDispatcher.Result) dispatcher
-			.parse("{\"action\":\"echo\",\"id\":1e999999}".getBytes(StandardCharsets.UTF_8), Long.MAX_VALUE);
+			.parse("{\"action\":\"echo\",\"id\":1e999999}".getBytes(StandardCharsets.UTF_8), Long.MAX_VALUE, null);
 		assertThat(new String(refused.reply(), StandardCharsets.UTF_8)).contains("\"id\":null")
 			.doesNotContain("Infinity");
 	}
@@ -281,7 +281,7 @@ class RequestDispatcherTests {
 	}
 
 	private static String outcome(byte[] body) {
-		Object parsed = dispatcher.parse(body, Long.MAX_VALUE);
+		Object parsed = dispatcher.parse(body, Long.MAX_VALUE, null);
 		return (parsed instanceof RequestDispatcher.Result refused) ? refused.outcome() : "parsed";
 	}
 

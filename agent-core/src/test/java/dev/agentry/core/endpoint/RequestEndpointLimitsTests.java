@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.StringNode;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -48,10 +49,10 @@ class RequestEndpointLimitsTests {
 			// 200 interrupts for nothing in flight, 40 for queued requests: each was a walk
 			// that re-parsed every queued body on the socket thread (1,000 x 60 KB, 240 times).
 			for (int i = 0; i < 200; i++) {
-				endpoint.cancel("absent-" + i);
+				endpoint.cancel(StringNode.valueOf("absent-" + i), null);
 			}
 			for (int i = 100; i < 140; i++) {
-				endpoint.cancel("q-" + i);
+				endpoint.cancel(StringNode.valueOf("q-" + i), null);
 			}
 			// A hang-catching bound, not a speed: the prober's receive gives up after 10 s.
 			JsonNode health = prober.call("{\"action\":\"health_check\"}");
