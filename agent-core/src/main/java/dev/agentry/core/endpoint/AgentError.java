@@ -23,7 +23,14 @@ public enum AgentError {
 	CANCELLED("cancelled", false),
 
 	/** The handler threw (the reply names no internals), or its reply was over {@code agent.zmq.max-message-size}. */
-	INTERNAL("internal", false);
+	INTERNAL("internal", false),
+
+	/**
+	 * The caller's identity may not do this: register, heartbeat or deregister an instance
+	 * it does not own or a service its certificate does not grant, interrupt a request that
+	 * another identity sent.
+	 */
+	FORBIDDEN("forbidden", false);
 
 	private final String code;
 
