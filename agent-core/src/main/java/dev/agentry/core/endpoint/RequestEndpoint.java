@@ -678,7 +678,6 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 						owned.add(request);
 					}
 				}
-				cancellation.outcome().complete(owned.isEmpty() ? Cancelled.FORBIDDEN : Cancelled.CANCELLED);
 				for (Inflight request : owned) {
 					remove(request);
 					request.answered = true;
@@ -694,8 +693,9 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 							dispatcher.replies().error(peek.id(), AgentError.CANCELLED, "the request was cancelled"),
 							peek.action(), AgentError.CANCELLED.code(), peek.id(), request.receivedNanos);
 				}
+				inflightCount.set(this.inflight.size());
+				cancellation.outcome().complete(owned.isEmpty() ? Cancelled.FORBIDDEN : Cancelled.CANCELLED);
 			}
-			inflightCount.set(this.inflight.size());
 		}
 
 		private String callerOf(Inflight request) {

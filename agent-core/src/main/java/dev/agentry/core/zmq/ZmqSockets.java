@@ -223,8 +223,7 @@ public final class ZmqSockets {
 		if (event.getEvent() == ZMonitor.Event.HANDSHAKE_FAILED_PROTOCOL) {
 			// A plain-text peer of a CURVE server (patch 8 reports the mismatch as libzmq does).
 			Object code = event.getValue();
-			if (this.curve != null && code instanceof Integer error
-					&& error == zmq.ZMQ.ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH) {
+			if (this.curve != null && code == ZMonitor.ProtocolCode.ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH) {
 				this.denials.denied(purpose, ZapHandler.NO_CURVE);
 			}
 			return;
