@@ -18,6 +18,8 @@ final class Repository {
 
 	static final Path COMPOSE = ROOT.resolve("compose.yaml");
 
+	static final Path COMPOSE_CURVE = ROOT.resolve("compose.curve.yaml");
+
 	static final Path TOOLS = ROOT.resolve(".tools");
 
 	private Repository() {
