@@ -97,5 +97,43 @@ Call with (dict "root" $ "agent" $name "values" $agentValues).
 
 {{/* Environment variables that the chart sets; an agent's `env` may not set them. */}}
 {{- define "agentry.managedEnv" -}}
-SERVER_PORT AGENT_ENDPOINT_BIND AGENT_HEALTH_BIND POD_IP POD_NAME AGENT_ADVERTISE_HOST AGENT_REGISTRY_ENDPOINT AGENT_SHUTDOWN_DELAY AGENT_SHUTDOWN_DRAIN_TIMEOUT AGENT_SHUTDOWN_WORKER_JOIN_TIMEOUT AGENT_SHUTDOWN_GRACE_PERIOD AGENT_ZMQ_LINGER JDK_JAVA_OPTIONS MODEL_WORKER_INTERRUPT_ENDPOINT STREAMING_INTERRUPT_HANDLER_PUBLISH_BIND MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILESHISTOGRAM_AGENT_REQUEST
+SERVER_PORT AGENT_ENDPOINT_BIND AGENT_HEALTH_BIND POD_IP POD_NAME AGENT_ADVERTISE_HOST AGENT_REGISTRY_ENDPOINT AGENT_SHUTDOWN_DELAY AGENT_SHUTDOWN_DRAIN_TIMEOUT AGENT_SHUTDOWN_WORKER_JOIN_TIMEOUT AGENT_SHUTDOWN_GRACE_PERIOD AGENT_ZMQ_LINGER JDK_JAVA_OPTIONS MODEL_WORKER_INTERRUPT_ENDPOINT STREAMING_INTERRUPT_HANDLER_PUBLISH_BIND MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILESHISTOGRAM_AGENT_REQUEST AGENT_ZMQ_CURVE_CERTIFICATE AGENT_ZMQ_CURVE_AUTHORIZEDKEYS AGENT_REGISTRY_PUBLICKEY
+{{- end }}
+
+{{/*
+Where CURVE's files are mounted (security.curve): the agent's certificate Secret and the
+authorized keys' directory, each a whole volume (never subPath), so that the kubelet
+replaces their files in place.
+*/}}
+{{- define "agentry.curveCertificateDir" -}}
+/etc/agentry/curve/certificate
+{{- end }}
+
+{{- define "agentry.curveAuthorizedKeysDir" -}}
+/etc/agentry/curve/authorized-keys
+{{- end }}
+
+{{/* The Secret with one agent's certificate; call with (dict "root" $ "agent" $name "values" $agentValues). */}}
+{{- define "agentry.curveSecretName" -}}
+{{- default (printf "%s-%s-curve" (include "agentry.fullname" .root) .agent) (dig "curve" "secretName" "" .values) }}
+{{- end }}
+
+{{/* The ConfigMap or Secret with the authorized public keys. */}}
+{{- define "agentry.curveAuthorizedKeysName" -}}
+{{- default (printf "%s-curve-authorized-keys" (include "agentry.fullname" .)) .Values.security.curve.authorizedKeys.name }}
+{{- end }}
+
+{{/*
+The registry's public key (security.curve.registryPublicKey), checked: CURVE needs it, and a
+key that is not 40 Z85 characters would only fail in every agent at start-up.
+*/}}
+{{- define "agentry.registryPublicKey" -}}
+{{- $key := .Values.security.curve.registryPublicKey }}
+{{- if not $key }}
+{{- fail "security.curve.enabled needs security.curve.registryPublicKey: the registry's public key, the 40 Z85 characters of the public-key line in its .key file (keygen writes it)" }}
+{{- end }}
+{{- if not (regexMatch `^[0-9a-zA-Z.:+=^!/*?&<>()\[\]{}@%$#-]{40}$` $key) }}
+{{- fail (printf "security.curve.registryPublicKey %q is not a CURVE public key: it must be 40 Z85 characters (0-9 a-z A-Z . - : + = ^ ! / * ? & < > ( ) [ ] { } @ %% $ #), the public-key line of the registry's .key file without its quotes" $key) }}
+{{- end }}
+{{- $key }}
 {{- end }}

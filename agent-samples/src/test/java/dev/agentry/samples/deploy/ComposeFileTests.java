@@ -10,13 +10,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * compose.yaml, read as compose reads it: every sample agent from the one image, wired to
- * the registry, healthy only when ready, stopped inside a grace period that covers its
- * shutdown budget. ContainerComposeIT runs it for real.
+ * the registry, without capabilities, healthy only when ready, stopped inside a grace period
+ * that covers its shutdown budget; and compose.curve.yaml, which turns CURVE on.
+ * ContainerComposeIT runs compose.yaml for real.
  */
 class ComposeFileTests {
 
 	private static final List<String> AGENTS = List.of("service-registry", "streaming-interrupt-handler",
 			"model-worker", "request-coordinator", "observability-hub");
+
+	private static final String CERTIFICATE = "agent.zmq.curve.certificate";
+
+	private static final String AUTHORIZED_KEYS = "agent.zmq.curve.authorized-keys";
+
+	private static final String REGISTRY_PUBLIC_KEY = "agent.registry.public-key";
 
 	private final ComposeFile compose = read();
 
@@ -47,6 +54,55 @@ class ComposeFileTests {
 			assertThat(service.get("read_only")).as(service.name()).isEqualTo(true);
 			assertThat(service.list("tmpfs")).as(service.name()).containsExactly("/tmp");
 			assertThat(service.get("user")).as("%s keeps the image's non-root user", service.name()).isNull();
+		}
+	}
+
+	@Test
+	void everyAgentRunsWithoutCapabilitiesAndCannotGainPrivileges() {
+		for (ComposeFile.Service service : this.compose.services().values()) {
+			assertThat(service.list("cap_drop")).as(service.name()).containsExactly("ALL");
+			assertThat(service.list("cap_add")).as(service.name()).isEmpty();
+			assertThat(service.list("security_opt")).as(service.name()).contains("no-new-privileges:true");
+			assertThat(service.get("privileged")).as(service.name()).isNotEqualTo(true);
+		}
+	}
+
+	@Test
+	void curveIsOffUnlessTheOverrideIsGiven() {
+		for (ComposeFile.Service service : this.compose.services().values()) {
+			ContainerEnvironment environment = service.containerEnvironment();
+			assertThat(environment.property(CERTIFICATE)).as(service.name()).isNull();
+			assertThat(environment.property(AUTHORIZED_KEYS)).as(service.name()).isNull();
+			assertThat(service.list("volumes")).as("%s mounts no keys", service.name()).isEmpty();
+		}
+	}
+
+	/**
+	 * compose.curve.yaml: each agent reads its own secret and nobody else's, the authorized keys
+	 * are a folder mounted whole, and the agents that register pin the registry's key, which
+	 * compose refuses to start without.
+	 */
+	@Test
+	void theCurveOverrideGivesEachAgentItsOwnCertificateAndTheAuthorizedKeys() throws Exception {
+		ComposeFile curve = ComposeFile.read(Repository.COMPOSE_CURVE);
+		assertThat(curve.services()).containsOnlyKeys(AGENTS);
+		for (ComposeFile.Service service : curve.services().values()) {
+			String name = service.name();
+			ContainerEnvironment environment = service.containerEnvironment();
+			String certificate = environment.property(CERTIFICATE);
+			String authorizedKeys = environment.property(AUTHORIZED_KEYS);
+			assertThat(certificate).as(name).isEqualTo("/etc/agentry/curve/certificate/" + name + ".key_secret");
+			assertThat(authorizedKeys).as(name).isEqualTo("/etc/agentry/curve/authorized-keys");
+			assertThat(service.list("volumes")).as(name)
+				.containsExactlyInAnyOrder("${AGENTRY_KEYS:-./keys}/" + name + ".key_secret:" + certificate + ":ro",
+						"${AGENTRY_KEYS:-./keys}/authorized:" + authorizedKeys + ":ro");
+			if (name.equals("service-registry")) {
+				assertThat(environment.property(REGISTRY_PUBLIC_KEY)).isNull();
+			}
+			else {
+				assertThat(environment.property(REGISTRY_PUBLIC_KEY)).as(name)
+					.startsWith("${AGENTRY_REGISTRY_PUBLIC_KEY:?");
+			}
 		}
 	}
 

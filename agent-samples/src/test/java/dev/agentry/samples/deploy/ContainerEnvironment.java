@@ -79,6 +79,11 @@ final class ContainerEnvironment {
 		return (value != null) ? value.toString() : null;
 	}
 
+	/** A property as the agent reads it (relaxed names), or null when nothing sets it. */
+	String property(String name) {
+		return this.binder.bind(name, String.class).orElse(null);
+	}
+
 	<T> T bind(String prefix, Class<T> type) {
 		return this.binder.bindOrCreate(prefix, Bindable.of(type));
 	}

@@ -11,7 +11,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * What the chart must refuse: values.schema.json stops a wrong type or an unknown key in
  * both {@code helm lint} and {@code helm template}, and the templates stop a grace period
- * below the shutdown budget and settings that would bypass the chart's own wiring.
+ * below the shutdown budget, CURVE without a valid registry key, and settings that would
+ * bypass the chart's own wiring (Helm 4's lint reports a template's {@code fail} without
+ * failing, so those are checked with {@code helm template}, which {@code helm install} runs).
  */
 class HelmChartRejectsTests {
 
@@ -92,6 +94,44 @@ class HelmChartRejectsTests {
 	void anAgentsEnvCannotReplaceWhatTheChartSets() throws Exception {
 		assertTemplateFails("agents.model-worker.env.AGENT_SHUTDOWN_GRACE_PERIOD is set by the chart",
 				"agents.model-worker.env.AGENT_SHUTDOWN_GRACE_PERIOD=10s");
+	}
+
+	@Test
+	void curveWithoutTheRegistrysPublicKeyFailsRendering() throws Exception {
+		assertTemplateFails("security.curve.enabled needs security.curve.registryPublicKey",
+				"security.curve.enabled=true");
+	}
+
+	@Test
+	void curveWithARegistryKeyThatIsNot40Z85CharactersFailsRendering() throws Exception {
+		// 39 characters; a character outside Z85; the line of the .key file, quotes and all.
+		assertTemplateFails("is not a CURVE public key: it must be 40 Z85 characters",
+				"security.curve.enabled=true", "security.curve.registryPublicKey=rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf");
+		assertTemplateFails("is not a CURVE public key", "security.curve.enabled=true",
+				"security.curve.registryPublicKey=rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf~");
+		assertTemplateFails("is not a CURVE public key", "security.curve.enabled=true",
+				"security.curve.registryPublicKey=public-key = \"rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7\"");
+	}
+
+	@Test
+	void anAgentsEnvCannotReplaceTheCurveSettings() throws Exception {
+		for (String name : List.of("AGENT_ZMQ_CURVE_CERTIFICATE", "AGENT_ZMQ_CURVE_AUTHORIZEDKEYS",
+				"AGENT_REGISTRY_PUBLICKEY")) {
+			assertTemplateFails("agents.model-worker.env." + name + " is set by the chart",
+					"agents.model-worker.env." + name + "=x");
+		}
+	}
+
+	@Test
+	void badTrustValuesFailTheSchema() throws Exception {
+		assertRefused("security.curve.enabled", "security.curve.enabled=yes");
+		assertRefused("kind", "security.curve.authorizedKeys.kind=Volume");
+		assertRefused("secretName", "agents.model-worker.curve.secretName=Not_A_Name");
+		assertRefused("networkPolicy.enabled", "networkPolicy.enabled=on");
+		assertRefused("podSelecter", "networkPolicy.zmq.from[0].podSelecter.matchLabels.app=client");
+		assertRefused("operator", "networkPolicy.http.monitoring.podSelector.matchExpressions[0].key=app",
+				"networkPolicy.http.monitoring.podSelector.matchExpressions[0].operator=Equals");
+		assertRefused("protocol", "networkPolicy.egress[0].ports[0].protocol=ICMP");
 	}
 
 	@Test

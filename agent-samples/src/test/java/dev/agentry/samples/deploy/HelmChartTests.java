@@ -88,7 +88,8 @@ class HelmChartTests {
 	void rendersADeploymentAndAServiceForEachEnabledAgentAndNoOtherKinds(ValuesSet values) throws Exception {
 		RenderedChart chart = rendering(values);
 		assertThat(chart.resources()).extracting(HasMetadata::getKind)
-			.isSubsetOf("Deployment", "Service", "PodDisruptionBudget", "ServiceMonitor", "PrometheusRule", "ConfigMap");
+			.isSubsetOf("Deployment", "Service", "PodDisruptionBudget", "ServiceMonitor", "PrometheusRule", "ConfigMap",
+					"NetworkPolicy");
 		assertThat(chart.deployments()).extracting(RenderedChart::agent)
 			.containsExactlyInAnyOrderElementsOf(values.agents());
 		assertThat(chart.all(Service.class)).hasSameSizeAs(values.agents());
@@ -244,12 +245,22 @@ class HelmChartTests {
 			assertThat(security.getAllowPrivilegeEscalation()).isFalse();
 			assertThat(security.getCapabilities().getDrop()).containsExactly("ALL");
 			assertThat(security.getPrivileged()).isNotEqualTo(Boolean.TRUE);
-			assertThat(container.getVolumeMounts()).extracting(VolumeMount::getMountPath).containsExactly("/tmp");
-			String tmp = container.getVolumeMounts().get(0).getName();
-			assertThat(pod.getVolumes()).filteredOn((volume) -> volume.getName().equals(tmp))
-				.singleElement()
-				.extracting(Volume::getEmptyDir)
-				.isNotNull();
+			// /tmp is the one writable place; anything else mounted (CURVE's keys) is read-only.
+			assertThat(container.getVolumeMounts()).extracting(VolumeMount::getMountPath).contains("/tmp");
+			for (VolumeMount mount : container.getVolumeMounts()) {
+				Volume volume = pod.getVolumes()
+					.stream()
+					.filter((candidate) -> candidate.getName().equals(mount.getName()))
+					.findFirst()
+					.orElseThrow();
+				if (mount.getMountPath().equals("/tmp")) {
+					assertThat(volume.getEmptyDir()).isNotNull();
+				}
+				else {
+					assertThat(mount.getReadOnly()).as(mount.getMountPath()).isTrue();
+					assertThat(volume.getEmptyDir()).as(mount.getMountPath()).isNull();
+				}
+			}
 			assertThat(pod.getAutomountServiceAccountToken()).isFalse();
 			// Service links would add *_PORT variables that Spring may read as properties.
 			assertThat(pod.getEnableServiceLinks()).isFalse();

@@ -12,9 +12,13 @@ final class Repository {
 
 	static final Path PRODUCTION_VALUES = CHART.resolve("ci/production-values.yaml");
 
+	static final Path TRUST_VALUES = CHART.resolve("ci/trust-values.yaml");
+
 	static final Path DOCKERFILE = ROOT.resolve("Dockerfile");
 
 	static final Path COMPOSE = ROOT.resolve("compose.yaml");
+
+	static final Path COMPOSE_CURVE = ROOT.resolve("compose.curve.yaml");
 
 	static final Path TOOLS = ROOT.resolve(".tools");
 
