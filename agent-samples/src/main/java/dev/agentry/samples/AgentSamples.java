@@ -6,6 +6,7 @@ import java.util.Map;
 
 import dev.agentry.samples.coordinator.CoordinatorApplication;
 import dev.agentry.samples.demo.Demo;
+import dev.agentry.samples.keygen.Keygen;
 import dev.agentry.samples.hub.ObservabilityHubApplication;
 import dev.agentry.samples.interrupts.InterruptHandlerApplication;
 import dev.agentry.samples.modelworker.ModelWorkerApplication;
@@ -39,13 +40,17 @@ public final class AgentSamples {
 			System.exit(Demo.run(Arrays.copyOfRange(args, 1, args.length)));
 			return;
 		}
+		if (args.length > 0 && "keygen".equals(args[0])) {
+			System.exit(Keygen.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+			return;
+		}
 		if (args.length > 0 && "verify-shutdown".equals(args[0])) {
 			System.exit(VerifyShutdown.run(Arrays.copyOfRange(args, 1, args.length)));
 			return;
 		}
 		if (args.length == 0 || !AGENTS.containsKey(args[0])) {
 			System.err.println("Usage: java -jar agent-samples.jar <command> [--property=value ...]");
-			System.err.println("Commands: " + String.join(", ", AGENTS.keySet()) + ", demo, verify-shutdown");
+			System.err.println("Commands: " + String.join(", ", AGENTS.keySet()) + ", demo, verify-shutdown, keygen");
 			System.exit((args.length == 0 || "help".equals(args[0]) || "--help".equals(args[0])) ? 0 : 2);
 			return;
 		}

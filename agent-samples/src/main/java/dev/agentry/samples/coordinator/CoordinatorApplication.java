@@ -26,7 +26,9 @@ public class CoordinatorApplication {
 
 	@Bean
 	AgentClient workers(AgentClients clients, WorkerDirectory directory) {
-		return clients.create("model-workers", directory::endpoints);
+		// With CURVE, each worker is pinned to the key it registered with: one that registered a key
+		// it does not hold completes no handshake, and gets no request.
+		return clients.create("model-workers", directory::endpoints, directory::publicKey);
 	}
 
 }

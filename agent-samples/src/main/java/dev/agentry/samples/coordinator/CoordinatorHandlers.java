@@ -33,7 +33,16 @@ class CoordinatorHandlers {
 		if (text == null || !text.isString()) {
 			throw new AgentException(AgentError.BAD_REQUEST, "field 'text' is required");
 		}
-		JsonNode reply = this.workers.call(request.body().deepCopy(), this.properties.workerTimeout());
+		ObjectNode forwarded = request.body().deepCopy();
+		// The worker lets only the coordinator's caller interrupt the request, not the coordinator.
+		String caller = request.caller();
+		if (caller != null) {
+			forwarded.put(ActionRequest.ON_BEHALF_OF, caller);
+		}
+		else {
+			forwarded.remove(ActionRequest.ON_BEHALF_OF);
+		}
+		JsonNode reply = this.workers.call(forwarded, this.properties.workerTimeout());
 		if (!"ok".equals(reply.path("status").asString(""))) {
 			AgentError error = AgentError.fromCode(reply.path("error").asString(""));
 			throw new AgentException((error != null) ? error : AgentError.INTERNAL,

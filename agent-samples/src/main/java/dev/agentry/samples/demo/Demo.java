@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import dev.agentry.samples.SamplesJar;
 import dev.agentry.test.FreePorts;
@@ -78,6 +79,12 @@ public final class Demo {
 
 	private final ZMQ.Context context = ZMQ.context(1);
 
+	/** Whether the system runs with CURVE (the default; {@code --plain} turns it off). */
+	private final boolean curve;
+
+	/** The CURVE keys, made when the system starts; {@code null} with {@code --plain}. */
+	private DemoKeys keys;
+
 	private ChildAgent registry;
 
 	private int workerCount;
@@ -94,7 +101,8 @@ public final class Demo {
 
 	private ChildAgent hub;
 
-	private Demo(PrintStream out, int clients, Duration duration, Path jar, Path dir) {
+	private Demo(PrintStream out, int clients, Duration duration, Path jar, Path dir, boolean curve) {
+		this.curve = curve;
 		this.out = out;
 		this.clients = clients;
 		this.duration = duration;
@@ -116,6 +124,7 @@ public final class Demo {
 		PrintStream out = System.out;
 		int clients = 4;
 		Duration duration = Duration.ofSeconds(20);
+		boolean curve = true;
 		for (String arg : args) {
 			try {
 				if (arg.equals("demo")) {
@@ -133,6 +142,9 @@ public final class Demo {
 				}
 				else if (arg.startsWith("--duration=")) {
 					duration = parseDuration(arg.substring("--duration=".length()));
+				}
+				else if (arg.equals("--plain")) {
+					curve = false;
 				}
 				else {
 					throw new IllegalArgumentException("unknown option");
@@ -157,7 +169,7 @@ public final class Demo {
 			System.err.println("demo: cannot create a temporary directory: " + ex);
 			return 1;
 		}
-		Demo demo = new Demo(out, clients, duration, jar.get(), dir);
+		Demo demo = new Demo(out, clients, duration, jar.get(), dir, curve);
 		Thread hook = new Thread(demo::killAll, "demo-cleanup");
 		Runtime.getRuntime().addShutdownHook(hook);
 		try {
@@ -176,14 +188,24 @@ public final class Demo {
 	}
 
 	private static void usage(PrintStream out) {
-		out.println("Usage: java -jar agent-samples.jar demo [--clients=4] [--duration=20s]");
+		out.println("Usage: java -jar agent-samples.jar demo [--clients=4] [--duration=20s] [--plain]");
 		out.println("  Starts the sample system on free loopback ports, drives load through the request-coordinator,");
 		out.println("  rolls both model-workers like a Kubernetes rolling update and prints what the clients saw.");
+		out.println("  Every socket uses CURVE, with keys made by keygen in the demo's folder; --plain turns it off.");
 	}
 
 	private int execute() {
 		String failure = null;
 		try {
+			if (this.curve) {
+				this.keys = DemoKeys.generate(this.dir.resolve("keys"),
+						List.of(REGISTRY, WORKER, INTERRUPTS, COORDINATOR, HUB));
+				say("CURVE on: every socket is encrypted and every peer authenticated, with keys made by keygen in %s "
+						+ "(--plain runs without)", this.keys.dir());
+			}
+			else {
+				say("CURVE off (--plain): sockets are plain text and any peer is served");
+			}
 			say("the sample system from %s; logs and shutdown reports in %s", this.jar, this.dir);
 			startSystem();
 			startLoad();
@@ -249,6 +271,13 @@ public final class Demo {
 		say("registry lists %d %s instances", workers().size(), WORKER);
 	}
 
+	/** CURVE client settings for a socket to an agent started with {@code command}; none with --plain. */
+	private Consumer<ZMQ.Socket> clientOf(String command) {
+		DemoKeys current = this.keys;
+		return (current != null) ? (socket) -> current.client(socket, command) : (socket) -> {
+		};
+	}
+
 	private ChildAgent newWorker() {
 		this.workerCount++;
 		return agent(WORKER + "-" + this.workerCount, WORKER);
@@ -267,6 +296,13 @@ public final class Demo {
 		if (agent.command.equals(WORKER)) {
 			properties.put("model-worker.latency", "20ms");
 			properties.put("model-worker.interrupt-endpoint", "tcp://127.0.0.1:" + this.interruptPort);
+		}
+		if (this.keys != null) {
+			properties.putAll(this.keys.properties(agent.command));
+			properties.put("agent.registry.public-key", this.keys.publicKey(REGISTRY));
+			if (agent.command.equals(WORKER)) {
+				properties.put("model-worker.interrupt-public-key", this.keys.publicKey(INTERRUPTS));
+			}
 		}
 		properties.putAll(extra);
 		agent.start(properties);
@@ -287,7 +323,8 @@ public final class Demo {
 
 	private JsonNode healthCheck(ChildAgent agent) {
 		for (int attempt = 0; attempt < 5; attempt++) {
-			JsonNode reply = DemoSocket.call(this.context, agent.healthEndpoint(), "{\"action\":\"health_check\"}",
+			JsonNode reply = DemoSocket.call(this.context, agent.healthEndpoint(), clientOf(agent.command),
+					"{\"action\":\"health_check\"}",
 					2000);
 			if (reply != null && reply.has("instance")) {
 				return reply;
@@ -310,7 +347,7 @@ public final class Demo {
 
 	/** Whether the registry's {@code lookup} lists the agent, by instance id or by endpoint port. */
 	private boolean isRegistered(ChildAgent agent) {
-		JsonNode reply = DemoSocket.call(this.context, this.registry.endpoint(),
+		JsonNode reply = DemoSocket.call(this.context, this.registry.endpoint(), clientOf(REGISTRY),
 				"{\"action\":\"lookup\",\"service\":\"" + agent.command + "\"}", 2000);
 		if (reply == null || !reply.path("instances").isArray()) {
 			return false;
@@ -341,7 +378,7 @@ public final class Demo {
 		long deadline = System.nanoTime() + REGISTERED_TIMEOUT.toNanos();
 		JsonNode reply = null;
 		while (System.nanoTime() - deadline < 0) {
-			reply = DemoSocket.call(this.context, this.coordinator.endpoint(),
+			reply = DemoSocket.call(this.context, this.coordinator.endpoint(), clientOf(COORDINATOR),
 					"{\"action\":\"infer\",\"id\":\"probe\",\"text\":\"are you there\"}", 5000);
 			if (reply != null && "ok".equals(reply.path("status").asString(""))) {
 				break;
@@ -354,7 +391,7 @@ public final class Demo {
 					+ REGISTERED_TIMEOUT.toSeconds() + " s; see " + this.coordinator.log());
 		}
 		say("%s serves (probe answered by %s)", COORDINATOR, reply.path("worker").asString("?"));
-		this.load = new LoadClients(this.context, this.coordinator.endpoint(), this.clients);
+		this.load = new LoadClients(this.context, this.coordinator.endpoint(), clientOf(COORDINATOR), this.clients);
 		this.loadStartedNanos = System.nanoTime();
 		this.load.start();
 		say("load running: %d clients, one request in flight each, through %s %s", this.clients, COORDINATOR,
@@ -427,7 +464,8 @@ public final class Demo {
 	}
 
 	private void hubStatus() {
-		JsonNode reply = DemoSocket.call(this.context, this.hub.endpoint(), "{\"action\":\"status\"}", 3000);
+		JsonNode reply = DemoSocket.call(this.context, this.hub.endpoint(), clientOf(HUB), "{\"action\":\"status\"}",
+				3000);
 		if (reply == null) {
 			say("%s: no answer to status", HUB);
 			return;

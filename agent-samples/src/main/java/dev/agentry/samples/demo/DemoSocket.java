@@ -1,5 +1,7 @@
 package dev.agentry.samples.demo;
 
+import java.util.function.Consumer;
+
 import java.nio.charset.StandardCharsets;
 
 import org.zeromq.SocketType;
@@ -38,9 +40,10 @@ final class DemoSocket implements AutoCloseable {
 	 * A proven connection, or {@code null} when five fresh sockets in a row got no answer to a
 	 * health check.
 	 */
-	static DemoSocket open(ZMQ.Context context, String endpoint, int receiveTimeoutMillis) {
+	static DemoSocket open(ZMQ.Context context, String endpoint, Consumer<ZMQ.Socket> setUp,
+			int receiveTimeoutMillis) {
 		for (int attempt = 1; attempt <= WARM_UP_ATTEMPTS; attempt++) {
-			DemoSocket candidate = connect(context, endpoint, WARM_UP_TIMEOUT_MILLIS);
+			DemoSocket candidate = connect(context, endpoint, setUp, WARM_UP_TIMEOUT_MILLIS);
 			candidate.send(WARM_UP);
 			if (candidate.receive() != null) {
 				candidate.socket.setReceiveTimeOut(receiveTimeoutMillis);
@@ -52,18 +55,22 @@ final class DemoSocket implements AutoCloseable {
 	}
 
 	/** One request on a fresh socket; the reply, or {@code null} after the timeout. */
-	static JsonNode call(ZMQ.Context context, String endpoint, String json, int timeoutMillis) {
-		try (DemoSocket socket = connect(context, endpoint, timeoutMillis)) {
+	static JsonNode call(ZMQ.Context context, String endpoint, Consumer<ZMQ.Socket> setUp, String json,
+			int timeoutMillis) {
+		try (DemoSocket socket = connect(context, endpoint, setUp, timeoutMillis)) {
 			socket.send(json);
 			return socket.receive();
 		}
 	}
 
-	private static DemoSocket connect(ZMQ.Context context, String endpoint, int receiveTimeoutMillis) {
+	/** @param setUp CURVE client settings (the agent's key), applied before connecting */
+	private static DemoSocket connect(ZMQ.Context context, String endpoint, Consumer<ZMQ.Socket> setUp,
+			int receiveTimeoutMillis) {
 		ZMQ.Socket socket = context.socket(SocketType.DEALER);
 		socket.setLinger(0);
 		socket.setHandshakeIvl(2000);
 		socket.setReceiveTimeOut(receiveTimeoutMillis);
+		setUp.accept(socket);
 		socket.connect(endpoint);
 		return new DemoSocket(socket);
 	}

@@ -1,5 +1,7 @@
 package dev.agentry.samples.demo;
 
+import java.util.function.Consumer;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -72,7 +74,11 @@ final class LoadClients {
 
 	private volatile boolean running;
 
-	LoadClients(ZMQ.Context context, String endpoint, int clients) {
+	/** CURVE client settings for the coordinator, applied to every connection. */
+	private final Consumer<ZMQ.Socket> setUp;
+
+	LoadClients(ZMQ.Context context, String endpoint, Consumer<ZMQ.Socket> setUp, int clients) {
+		this.setUp = setUp;
 		this.context = context;
 		this.endpoint = endpoint;
 		this.clients = clients;
@@ -133,7 +139,7 @@ final class LoadClients {
 		try {
 			while (this.running) {
 				if (socket == null) {
-					socket = DemoSocket.open(this.context, this.endpoint, RECEIVE_TIMEOUT_MILLIS);
+					socket = DemoSocket.open(this.context, this.endpoint, this.setUp, RECEIVE_TIMEOUT_MILLIS);
 					if (socket == null) {
 						this.connectFailures.incrementAndGet();
 						note("client " + client + ": no answer to 5 health checks on fresh connections");

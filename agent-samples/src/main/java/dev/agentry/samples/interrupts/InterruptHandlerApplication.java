@@ -3,9 +3,8 @@ package dev.agentry.samples.interrupts;
 import java.util.UUID;
 
 import dev.agentry.core.stream.ManagedStream;
-import dev.agentry.core.zmq.ZmqContextLifecycle;
+import dev.agentry.core.zmq.ZmqSockets;
 import org.zeromq.SocketType;
-import org.zeromq.ZContext;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -28,9 +27,9 @@ public class InterruptHandlerApplication {
 	 * after the ZMQ context and destroy it later still; {@link ManagedStream} closes it at step 2.
 	 */
 	@Bean
-	InterruptPublisher interruptPublisher(ZmqContextLifecycle zmq, InterruptHandlerProperties properties,
+	InterruptPublisher interruptPublisher(ZmqSockets sockets, InterruptHandlerProperties properties,
 			BeanFactory beanFactory) {
-		return new InterruptPublisher(publisher(zmq.context(), properties.publishBind(), beanFactory));
+		return new InterruptPublisher(publisher(sockets, properties.publishBind(), beanFactory));
 	}
 
 	/**
@@ -41,10 +40,15 @@ public class InterruptHandlerApplication {
 	 * nobody ever binds, where JeroMQ only parks a pending connection that never subscribes,
 	 * so that nothing is queued for it.
 	 */
-	static ZeroMqMessageHandler publisher(ZContext context, String bind, BeanFactory beanFactory) {
+	static ZeroMqMessageHandler publisher(ZmqSockets sockets, String bind, BeanFactory beanFactory) {
 		String unbound = "inproc://interrupt-publisher-" + UUID.randomUUID();
-		ZeroMqMessageHandler publisher = new ZeroMqMessageHandler(context, () -> unbound, SocketType.PUB);
-		publisher.setSocketConfigurer((socket) -> socket.bind(bind));
+		ZeroMqMessageHandler publisher = new ZeroMqMessageHandler(sockets.context(), () -> unbound, SocketType.PUB);
+		publisher.setSocketConfigurer((socket) -> {
+			// With CURVE on, a server like every socket the agent binds: only authorized workers
+			// subscribe, and they know the interrupts come from this agent.
+			sockets.configureServer(socket, "interrupt-publisher");
+			socket.bind(bind);
+		});
 		publisher.setTopic(TOPIC);
 		publisher.setMessageMapper((message) -> (byte[]) message.getPayload());
 		publisher.setBeanFactory(beanFactory);

@@ -1,8 +1,13 @@
 package dev.agentry.samples.modelworker;
 
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
 import dev.agentry.core.autoconfigure.RequestEndpoints;
 import dev.agentry.core.stream.ManagedStream;
-import dev.agentry.core.zmq.ZmqContextLifecycle;
+import dev.agentry.core.endpoint.RequestEndpoint;
+import dev.agentry.core.trust.CurveKeys;
+import dev.agentry.core.zmq.ZmqSockets;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.zeromq.SocketType;
@@ -34,20 +39,30 @@ class InterruptSubscription {
 
 	private static final JsonMapper mapper = JsonMapper.builder().build();
 
+	private static final AtomicLong nextForbiddenWarn = new AtomicLong();
+
 	/**
 	 * The endpoints are looked up when an interrupt arrives, not injected: a lifecycle bean that
 	 * depends on the endpoints is stopped by Spring before them, and the subscription must
 	 * keep cancelling requests while they drain.
 	 */
 	@Bean
-	ManagedStream interruptSubscriber(ZmqContextLifecycle zmq, ModelWorkerProperties properties,
+	ManagedStream interruptSubscriber(ZmqSockets sockets, ModelWorkerProperties properties,
 			ObjectProvider<RequestEndpoints> endpoints, BeanFactory beanFactory) {
+		if (sockets.curve() && !CurveKeys.isKey(properties.interruptPublicKey())) {
+			throw new IllegalStateException("model-worker.interrupt-public-key must be the streaming-interrupt-handler's "
+					+ "CURVE public key (40 Z85 characters) when CURVE is on: the subscription pins it");
+		}
 		DirectChannel interrupts = new DirectChannel();
 		interrupts.subscribe((message) -> cancel((byte[]) message.getPayload(), endpoints.getObject()));
-		ZeroMqMessageProducer subscriber = new ZeroMqMessageProducer(zmq.context(), SocketType.SUB);
+		ZeroMqMessageProducer subscriber = new ZeroMqMessageProducer(sockets.context(), SocketType.SUB);
 		subscriber.setConnectUrl(properties.interruptEndpoint());
-		// A subscriber has nothing worth flushing at close; a gone publisher must not hold step 5.
-		subscriber.setSocketConfigurer((socket) -> socket.setLinger(0));
+		subscriber.setSocketConfigurer((socket) -> {
+			// A subscriber has nothing worth flushing at close; a gone publisher must not hold step 5.
+			socket.setLinger(0);
+			// Interrupts are taken only from the handler that holds this key.
+			sockets.configureClient(socket, properties.interruptPublicKey());
+		});
 		subscriber.setTopics("interrupt");
 		subscriber.setMessageMapper((payload, headers) -> MessageBuilder.withPayload(payload).copyHeaders(headers).build());
 		subscriber.setOutputChannel(interrupts);
@@ -57,18 +72,37 @@ class InterruptSubscription {
 				new StartOnceResolved<>("interrupt-subscriber", properties.interruptEndpoint(), subscriber));
 	}
 
+	/**
+	 * Cancels the named request for the identity that asked for it: a request that another
+	 * identity sent is left alone (forbidden), which is told at WARN at most once a minute.
+	 */
 	private static void cancel(byte[] event, RequestEndpoints endpoints) {
 		try {
 			JsonNode interrupt = mapper.readTree(event);
-			String requestId = interrupt.path("request_id").asString(null);
-			if (requestId == null) {
-				logger.warn("Ignoring an interrupt without request_id (" + event.length + " bytes)");
+			JsonNode requestId = interrupt.get("request_id");
+			if (requestId == null || !(requestId.isString() || requestId.isIntegralNumber())) {
+				logger.warn("Ignoring an interrupt without a request_id (" + event.length + " bytes)");
 				return;
 			}
-			endpoints.all().forEach((endpoint) -> endpoint.cancel(requestId));
+			JsonNode caller = interrupt.get("caller");
+			String identity = (caller != null && caller.isString()) ? caller.stringValue() : null;
+			endpoints.all().forEach((endpoint) -> endpoint.cancel(requestId, identity).thenAccept((outcome) -> {
+				if (outcome == RequestEndpoint.Cancelled.FORBIDDEN) {
+					forbidden();
+				}
+			}));
 		}
 		catch (JacksonException ex) {
 			logger.warn("Ignoring an interrupt that is not JSON (" + event.length + " bytes)");
+		}
+	}
+
+	private static void forbidden() {
+		long now = System.nanoTime();
+		long next = nextForbiddenWarn.get();
+		if (now - next >= 0 && nextForbiddenWarn.compareAndSet(next, now + TimeUnit.MINUTES.toNanos(1))) {
+			logger.warn("Refused an interrupt (forbidden): the request it names was sent by another identity; "
+					+ "told at most once a minute");
 		}
 	}
 

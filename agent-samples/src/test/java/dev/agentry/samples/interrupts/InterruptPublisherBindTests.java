@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
+import dev.agentry.core.zmq.ZmqSockets;
 import dev.agentry.test.FreePorts;
 import org.junit.jupiter.api.Test;
 import org.zeromq.SocketType;
@@ -41,7 +42,7 @@ class InterruptPublisherBindTests {
 	void publisherBoundToLoopbackPublishesThereAndListensNowhereElse() throws Exception {
 		int port = FreePorts.next();
 		try (ZContext context = new ZContext(1)) {
-			ZeroMqMessageHandler handler = InterruptHandlerApplication.publisher(context, "tcp://127.0.0.1:" + port,
+			ZeroMqMessageHandler handler = InterruptHandlerApplication.publisher(plain(context), "tcp://127.0.0.1:" + port,
 					beans());
 			InterruptPublisher publisher = new InterruptPublisher(handler);
 			ZMQ.Socket subscriber = context.createSocket(SocketType.SUB);
@@ -78,7 +79,7 @@ class InterruptPublisherBindTests {
 	void publisherBoundToEveryInterfaceListensOnThemAll() throws Exception {
 		int port = FreePorts.next();
 		try (ZContext context = new ZContext(1)) {
-			ZeroMqMessageHandler handler = InterruptHandlerApplication.publisher(context, "tcp://*:" + port,
+			ZeroMqMessageHandler handler = InterruptHandlerApplication.publisher(plain(context), "tcp://*:" + port,
 					beans());
 			InterruptPublisher publisher = new InterruptPublisher(handler);
 			handler.start();
@@ -132,6 +133,13 @@ class InterruptPublisherBindTests {
 			}
 		}
 		return addresses;
+	}
+
+
+	/** The agent's sockets without CURVE, on this test's context. */
+	private static ZmqSockets plain(ZContext context) {
+		return new ZmqSockets(context, Duration.ofMillis(100), 1024 * 1024, (refusal) -> {
+		});
 	}
 
 }
