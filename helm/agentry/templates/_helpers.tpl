@@ -97,7 +97,7 @@ Call with (dict "root" $ "agent" $name "values" $agentValues).
 
 {{/* Environment variables that the chart sets; an agent's `env` may not set them. */}}
 {{- define "agentry.managedEnv" -}}
-SERVER_PORT AGENT_ENDPOINT_BIND AGENT_HEALTH_BIND POD_IP POD_NAME AGENT_ADVERTISE_HOST AGENT_REGISTRY_ENDPOINT AGENT_SHUTDOWN_DELAY AGENT_SHUTDOWN_DRAIN_TIMEOUT AGENT_SHUTDOWN_WORKER_JOIN_TIMEOUT AGENT_SHUTDOWN_GRACE_PERIOD AGENT_ZMQ_LINGER JDK_JAVA_OPTIONS MODEL_WORKER_INTERRUPT_ENDPOINT STREAMING_INTERRUPT_HANDLER_PUBLISH_BIND MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILESHISTOGRAM_AGENT_REQUEST AGENT_ZMQ_CURVE_CERTIFICATE AGENT_ZMQ_CURVE_AUTHORIZEDKEYS AGENT_REGISTRY_PUBLICKEY
+SERVER_PORT AGENT_ENDPOINT_BIND AGENT_HEALTH_BIND POD_IP POD_NAME AGENT_ADVERTISE_HOST AGENT_REGISTRY_ENDPOINT AGENT_SHUTDOWN_DELAY AGENT_SHUTDOWN_DRAIN_TIMEOUT AGENT_SHUTDOWN_WORKER_JOIN_TIMEOUT AGENT_SHUTDOWN_GRACE_PERIOD AGENT_ZMQ_LINGER JDK_JAVA_OPTIONS MODEL_WORKER_INTERRUPT_ENDPOINT STREAMING_INTERRUPT_HANDLER_PUBLISH_BIND MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILESHISTOGRAM_AGENT_REQUEST AGENT_ZMQ_CURVE_CERTIFICATE AGENT_ZMQ_CURVE_AUTHORIZEDKEYS AGENT_REGISTRY_PUBLICKEY MODEL_WORKER_INTERRUPTPUBLICKEY
 {{- end }}
 
 {{/*
@@ -128,12 +128,25 @@ The registry's public key (security.curve.registryPublicKey), checked: CURVE nee
 key that is not 40 Z85 characters would only fail in every agent at start-up.
 */}}
 {{- define "agentry.registryPublicKey" -}}
-{{- $key := .Values.security.curve.registryPublicKey }}
+{{- include "agentry.curvePublicKey" (dict "value" "registryPublicKey" "key" .Values.security.curve.registryPublicKey "of" "the registry") }}
+{{- end }}
+
+{{/*
+The streaming-interrupt-handler's public key, which the model-workers pin on their interrupt
+subscription (model-worker.interrupt-public-key).
+*/}}
+{{- define "agentry.interruptHandlerPublicKey" -}}
+{{- include "agentry.curvePublicKey" (dict "value" "interruptHandlerPublicKey" "key" .Values.security.curve.interruptHandlerPublicKey "of" "the streaming-interrupt-handler") }}
+{{- end }}
+
+{{/* A public key value, checked: security.curve.<value> must be 40 Z85 characters. */}}
+{{- define "agentry.curvePublicKey" -}}
+{{- $key := .key }}
 {{- if not $key }}
-{{- fail "security.curve.enabled needs security.curve.registryPublicKey: the registry's public key, the 40 Z85 characters of the public-key line in its .key file (keygen writes it)" }}
+{{- fail (printf "security.curve.enabled needs security.curve.%s: %s's public key, the 40 Z85 characters of the public-key line in its .key file (keygen writes it)" .value .of) }}
 {{- end }}
 {{- if not (regexMatch `^[0-9a-zA-Z.:+=^!/*?&<>()\[\]{}@%$#-]{40}$` $key) }}
-{{- fail (printf "security.curve.registryPublicKey %q is not a CURVE public key: it must be 40 Z85 characters (0-9 a-z A-Z . - : + = ^ ! / * ? & < > ( ) [ ] { } @ %% $ #), the public-key line of the registry's .key file without its quotes" $key) }}
+{{- fail (printf "security.curve.%s %q is not a CURVE public key: it must be 40 Z85 characters (0-9 a-z A-Z . - : + = ^ ! / * ? & < > ( ) [ ] { } @ %% $ #), the public-key line of %s's .key file without its quotes" .value $key .of) }}
 {{- end }}
 {{- $key }}
 {{- end }}

@@ -103,6 +103,15 @@ class HelmChartRejectsTests {
 	}
 
 	@Test
+	void curveWithoutTheInterruptHandlersPublicKeyFailsRendering() throws Exception {
+		assertTemplateFails("security.curve.enabled needs security.curve.interruptHandlerPublicKey",
+				"security.curve.enabled=true", "security.curve.registryPublicKey=rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7");
+		assertTemplateFails("security.curve.interruptHandlerPublicKey \"short\" is not a CURVE public key",
+				"security.curve.enabled=true", "security.curve.registryPublicKey=rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7",
+				"security.curve.interruptHandlerPublicKey=short");
+	}
+
+	@Test
 	void curveWithARegistryKeyThatIsNot40Z85CharactersFailsRendering() throws Exception {
 		// 39 characters; a character outside Z85; the line of the .key file, quotes and all.
 		assertTemplateFails("is not a CURVE public key: it must be 40 Z85 characters",
@@ -116,7 +125,7 @@ class HelmChartRejectsTests {
 	@Test
 	void anAgentsEnvCannotReplaceTheCurveSettings() throws Exception {
 		for (String name : List.of("AGENT_ZMQ_CURVE_CERTIFICATE", "AGENT_ZMQ_CURVE_AUTHORIZEDKEYS",
-				"AGENT_REGISTRY_PUBLICKEY")) {
+				"AGENT_REGISTRY_PUBLICKEY", "MODEL_WORKER_INTERRUPTPUBLICKEY")) {
 			assertTemplateFails("agents.model-worker.env." + name + " is set by the chart",
 					"agents.model-worker.env." + name + "=x");
 		}

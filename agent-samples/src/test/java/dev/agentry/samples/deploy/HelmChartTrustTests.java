@@ -143,6 +143,20 @@ class HelmChartTrustTests {
 		}
 	}
 
+	@ParameterizedTest
+	@EnumSource(value = ValuesSet.class, names = { "TRUST", "PRODUCTION" })
+	void theModelWorkerPinsTheInterruptHandlersPublicKey(ValuesSet values) throws Exception {
+		for (Deployment deployment : rendering(values).deployments()) {
+			String pinned = new ContainerEnvironment(container(deployment)).property("model-worker.interrupt-public-key");
+			if (agent(deployment).equals("model-worker")) {
+				assertThat(pinned).isEqualTo("Yne@$w-vo<fVvi]a<NY6T1ed:M$fCG*[IaLV{hID");
+			}
+			else {
+				assertThat(pinned).as(agent(deployment)).isNull();
+			}
+		}
+	}
+
 	/** No subPath anywhere: a subPath mount is a copy that the kubelet never updates. */
 	@ParameterizedTest
 	@EnumSource(ValuesSet.class)
