@@ -125,7 +125,7 @@ class HelmChartRejectsTests {
 	@Test
 	void anAgentsEnvCannotReplaceTheCurveSettings() throws Exception {
 		for (String name : List.of("AGENT_ZMQ_CURVE_CERTIFICATE", "AGENT_ZMQ_CURVE_AUTHORIZEDKEYS",
-				"AGENT_REGISTRY_PUBLICKEY", "MODEL_WORKER_INTERRUPTPUBLICKEY")) {
+				"AGENT_REGISTRY_PUBLICKEY", "MODEL_WORKER_INTERRUPT_PUBLIC_KEY")) {
 			assertTemplateFails("agents.model-worker.env." + name + " is set by the chart",
 					"agents.model-worker.env." + name + "=x");
 		}
