@@ -16,7 +16,6 @@ public class RepServer {
     public RepServer(String endpoint) {
         this.context = new ZContext();
         this.socket = context.createSocket(SocketType.REP);
-        this.socket.setLinger(1000);
         socket.bind(endpoint);
     }
 

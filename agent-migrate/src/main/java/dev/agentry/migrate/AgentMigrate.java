@@ -10,7 +10,8 @@ import picocli.CommandLine;
 
 /**
  * {@code java -jar agent-migrate.jar audit|migrate ...}. Exit codes: 0 done, 1 the
- * {@code --fail-on} threshold was reached, 2 a usage error (picocli's own convention).
+ * {@code --fail-on} threshold was reached, 2 a usage error (picocli's own convention, and no Java
+ * file found), 3 an I/O error (see {@link Failures}).
  */
 @Command(name = "agent-migrate", mixinStandardHelpOptions = true, versionProvider = AgentMigrate.Version.class,
 		subcommands = { AuditCommand.class, MigrateCommand.class },
@@ -28,7 +29,8 @@ public final class AgentMigrate implements Callable<Integer> {
 	static int run(PrintWriter out, PrintWriter err, String... args) {
 		CommandLine commandLine = new CommandLine(new AgentMigrate()).setCaseInsensitiveEnumValuesAllowed(true)
 			.setOut(out)
-			.setErr(err);
+			.setErr(err)
+			.setExecutionExceptionHandler(new Failures());
 		int code = commandLine.execute(args);
 		out.flush();
 		err.flush();

@@ -9,7 +9,6 @@ import java.util.concurrent.Callable;
 import dev.agentry.migrate.audit.AuditReport;
 import dev.agentry.migrate.audit.Auditor;
 import dev.agentry.migrate.audit.Level;
-import dev.agentry.migrate.audit.Sources;
 import dev.agentry.migrate.report.ReportFormat;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -42,12 +41,11 @@ final class AuditCommand implements Callable<Integer> {
 
 	@Override
 	public Integer call() throws IOException {
-		Paths.requireExisting(this.spec, this.paths);
 		if (this.failOn == Level.COMPLIANT) {
 			throw new CommandLine.ParameterException(this.spec.commandLine(),
 					"--fail-on takes high, medium or low, not compliant");
 		}
-		AuditReport report = new Auditor().audit(Sources.javaFiles(this.paths));
+		AuditReport report = new Auditor().audit(Paths.javaFiles(this.spec, this.paths));
 		String rendered = this.format.render(report);
 		if (this.output != null) {
 			Path parent = this.output.toAbsolutePath().getParent();

@@ -12,7 +12,9 @@ import dev.agentry.migrate.audit.Auditor;
 import dev.agentry.migrate.audit.ClassReport;
 import dev.agentry.migrate.audit.Finding;
 import dev.agentry.migrate.audit.Sources;
+import dev.agentry.migrate.audit.TypeIndex;
 import dev.agentry.migrate.report.DisplayPaths;
+import dev.agentry.migrate.rewrite.LineMap;
 import dev.agentry.migrate.rewrite.Migrator;
 import dev.agentry.migrate.rewrite.UnifiedDiff;
 import picocli.CommandLine.Command;
@@ -23,7 +25,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code migrate <path>... [--dry-run]}: the unified diff on stdout; on stderr what each rewrite
- * did and the findings left for a person, with their manual fixes.
+ * did and the findings left for a person, with their manual fixes, at their lines in the file as
+ * it was before the rewrite (the one the user has open, whether or not anything was written).
  */
 @Command(name = "migrate", mixinStandardHelpOptions = true,
 		description = "Applies the safe rewrites and prints a unified diff.")
@@ -40,19 +43,21 @@ final class MigrateCommand implements Callable<Integer> {
 
 	@Override
 	public Integer call() throws IOException {
-		Paths.requireExisting(this.spec, this.paths);
+		List<Path> files = Paths.javaFiles(this.spec, this.paths);
 		PrintWriter out = this.spec.commandLine().getOut();
 		PrintWriter err = this.spec.commandLine().getErr();
 		Migrator migrator = new Migrator();
 		Auditor auditor = new Auditor();
-		List<Path> files = Sources.javaFiles(this.paths);
+		TypeIndex types = auditor.types(files);
 		int changed = 0;
 		int left = 0;
 		for (Path file : files) {
 			String shown = DisplayPaths.of(file);
 			Optional<String> source = Sources.readStrict(file);
 			if (source.isEmpty()) {
-				err.println(shown + ": skipped, not UTF-8 (migrate rewrites UTF-8 sources only)");
+				err.println(shown + ": not rewritten, not UTF-8 (migrate rewrites UTF-8 sources only)");
+				// still audited, so that its findings count among those left for a person
+				left += report(err, shown, auditor.audit(file, Sources.readLenient(file), types), null);
 				continue;
 			}
 			Optional<Migrator.Migration> migration = migrator.migrate(source.get());
@@ -60,25 +65,34 @@ final class MigrateCommand implements Callable<Integer> {
 				err.println(shown + ": skipped, does not parse");
 				continue;
 			}
-			if (migration.get().changed()) {
+			Migrator.Migration result = migration.get();
+			if (result.changed()) {
 				changed++;
-				out.print(UnifiedDiff.of(shown, migration.get().original(), migration.get().migrated()));
-				migration.get().changes().forEach((change) -> err.println(shown + ": " + change));
+				out.print(UnifiedDiff.of(shown, result.original(), result.migrated()));
+				result.changes().forEach((change) -> err.println(shown + ": " + change));
 				if (!this.dryRun) {
-					Files.writeString(file, migration.get().migrated());
+					Files.writeString(file, result.migrated());
 				}
 			}
-			for (ClassReport type : auditor.audit(file, migration.get().migrated())) {
-				for (Finding finding : type.findings()) {
-					left++;
-					err.println(shown + ":" + finding.line() + ": left for a person: " + finding.rule().id() + ": "
-							+ finding.fix());
-				}
-			}
+			left += report(err, shown, auditor.audit(file, result.migrated(), types),
+					LineMap.of(result.original(), result.migrated()));
 		}
 		err.println("migrate: " + changed + " of " + files.size() + " files " + (this.dryRun ? "would change" : "changed")
 				+ ", " + left + " findings left for a person" + (this.dryRun ? " (dry run: nothing written)" : ""));
 		return 0;
+	}
+
+	/** One line per finding, at its original line; returns how many. */
+	private static int report(PrintWriter err, String shown, List<ClassReport> classes, LineMap lines) {
+		int count = 0;
+		for (ClassReport type : classes) {
+			for (Finding finding : type.findings()) {
+				count++;
+				int line = (lines != null) ? lines.original(finding.line()) : finding.line();
+				err.println(shown + ":" + line + ": left for a person: " + finding.rule().id() + ": " + finding.fix());
+			}
+		}
+		return count;
 	}
 
 }

@@ -29,10 +29,10 @@ class AgentMigrateTests {
 	@Test
 	void auditPrintsTheTableWithTheSummaryAndExitsZeroWithoutFailOn() {
 		assertThat(run("audit", Corpus.SOURCES.toString())).isZero();
-		assertThat(this.out.toString()).contains("high       16  RepServer")
+		assertThat(this.out.toString()).contains("high       15  RepServer")
 			.contains("shutdown-hook")
 			.contains("fix: `migrate` moves it: @PreDestroy on close(), hook removed")
-			.endsWith("12 files, 13 classes, 4 compliant, 2 low, 1 medium, 6 high, 1 unparseable" + System.lineSeparator());
+			.endsWith("12 files, 13 classes, 4 compliant, 2 low, 2 medium, 5 high, 1 unparseable" + System.lineSeparator());
 	}
 
 	@Test
@@ -68,13 +68,13 @@ class AgentMigrateTests {
 		assertThat(run("audit", Corpus.SOURCES.toString(), "--format", "JSON", "--output", report.toString())).isZero();
 		assertThat(this.out.toString()).isEmpty();
 		JsonNode json = JsonMapper.builder().build().readTree(Files.readString(report));
-		assertThat(json.path("summary").path("high").asInt()).isEqualTo(6);
+		assertThat(json.path("summary").path("high").asInt()).isEqualTo(5);
 		assertThat(json.path("summary").path("unparseable").asInt()).isEqualTo(1);
 		JsonNode repServer = json.path("classes").valueStream()
 			.filter((type) -> type.path("class").asString().equals("RepServer"))
 			.findFirst()
 			.orElseThrow();
-		assertThat(repServer.path("score").asInt()).isEqualTo(16);
+		assertThat(repServer.path("score").asInt()).isEqualTo(15);
 		assertThat(repServer.path("level").asString()).isEqualTo("high");
 		assertThat(repServer.path("findings").get(0).path("rule").asString()).isEqualTo("shared-socket");
 		assertThat(repServer.path("findings").get(0).path("fix").asString()).isNotBlank();
@@ -90,7 +90,7 @@ class AgentMigrateTests {
 		assertThat(this.out.toString()).contains("--- a/").contains("+++ b/").contains("@@ -")
 			.contains("+    @PreDestroy")
 			.contains("-        Runtime.getRuntime().addShutdownHook(new Thread(this::close, \"rep-server-shutdown\"));");
-		assertThat(this.err.toString()).contains("5 of 12 files would change").contains("dry run: nothing written")
+		assertThat(this.err.toString()).contains("4 of 12 files would change").contains("dry run: nothing written")
 			.contains("left for a person: endless-loop");
 	}
 
@@ -108,17 +108,56 @@ class AgentMigrateTests {
 	}
 
 	@Test
-	void aSourceThatIsNotUtf8IsAuditedButNotRewritten(@TempDir Path directory) throws IOException {
+	void aSourceThatIsNotUtf8IsAuditedCountedAndListedButNotRewritten(@TempDir Path directory) throws IOException {
 		// ISO-8859-1 "é" in a comment, and a socket without linger that migrate would otherwise fix
-		String source = "class Latin { // caf\u00e9\n  ZMQ.Socket s;\n  Latin(ZContext c) {\n    s = c.createSocket(SocketType.PUB);\n  }\n}\n";
+		String source = "class Latin { // caf\u00e9\n  ZMQ.Socket s;\n  Latin(ZMQ.Context c) {\n    s = c.socket(SocketType.PUB);\n  }\n}\n";
 		Path file = directory.resolve("Latin.java");
 		Files.write(file, source.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
 		byte[] before = Files.readAllBytes(file);
 		assertThat(run("audit", file.toString())).isZero();
 		assertThat(this.out.toString()).contains("socket-linger");
 		assertThat(run("migrate", file.toString())).isZero();
-		assertThat(this.err.toString()).contains("skipped, not UTF-8");
+		assertThat(this.err.toString()).contains("not rewritten, not UTF-8")
+			.contains("Latin.java:4: left for a person: socket-linger")
+			.contains("0 of 1 files changed, 2 findings left for a person");
 		assertThat(Files.readAllBytes(file)).isEqualTo(before);
+	}
+
+	@Test
+	void migrateReportsWhatIsLeftAtTheOriginalLinesInEveryMode(@TempDir Path directory) throws IOException {
+		Corpus.copyTo(directory);
+		// RepServer's hook (line 20) goes and close() gets @PreDestroy: the loop stays at 24 in the file as it was
+		assertThat(run("migrate", directory.resolve("RepServer.java").toString(), "--dry-run")).isZero();
+		String dryRun = this.err.toString();
+		assertThat(dryRun).contains("RepServer.java:24: left for a person: endless-loop")
+			.contains("RepServer.java:25: left for a person: blocking-recv");
+		this.err.getBuffer().setLength(0);
+		assertThat(run("migrate", directory.resolve("RepServer.java").toString())).isZero();
+		assertThat(this.err.toString()).contains("RepServer.java:24: left for a person: endless-loop");
+	}
+
+	@Test
+	void aSymlinkedRootIsFollowed(@TempDir Path directory) throws IOException {
+		Path sources = Corpus.copyTo(Files.createDirectory(directory.resolve("sources")));
+		Path link = Files.createSymbolicLink(directory.resolve("link"), sources);
+		assertThat(run("audit", link.toString(), "--fail-on", "low")).isEqualTo(1);
+		assertThat(this.out.toString()).contains("12 files, 13 classes");
+	}
+
+	@Test
+	void noJavaFileIsAUsageErrorWithAMessage(@TempDir Path directory) {
+		assertThat(run("audit", directory.toString(), "--fail-on", "low")).isEqualTo(2);
+		assertThat(this.err.toString()).contains("No Java files found");
+		assertThat(run("migrate", directory.toString())).isEqualTo(2);
+	}
+
+	@Test
+	void anOutputThatCannotBeWrittenIsOneLineAndExitCodeThree(@TempDir Path directory) throws IOException {
+		Path notADirectory = Files.writeString(directory.resolve("file"), "x");
+		int code = run("audit", Corpus.SOURCES.toString(), "--output", notADirectory.resolve("audit.txt").toString());
+		assertThat(code).isEqualTo(3);
+		assertThat(this.err.toString().strip().lines()).singleElement()
+			.satisfies((line) -> assertThat(line).startsWith("agent-migrate: I/O error on ").contains("file"));
 	}
 
 	private static Map<Path, String> contents(Path directory) throws IOException {

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import com.github.javaparser.JavaParser;
 import com.github.javaparser.ParseResult;
@@ -18,13 +20,13 @@ import com.github.javaparser.ast.body.TypeDeclaration;
 public final class Auditor {
 
 	private final List<Rule> rules = List.of(new ShutdownRules(), new ThreadRules(), new LoopRules(), new ZmqRules(),
-			new SharedSocketRule(), new LifecycleRule());
+			new SharedSocketRule(), new CrossThreadCloseRule(), new LifecycleRule());
 
 	private final JavaParser parser = Sources.parser();
 
 	public AuditReport audit(List<Path> files) {
-		List<ClassReport> classes = new ArrayList<>();
 		List<Finding> unparseable = new ArrayList<>();
+		Map<Path, CompilationUnit> units = new LinkedHashMap<>();
 		for (Path file : files) {
 			String source;
 			try {
@@ -36,30 +38,57 @@ public final class Auditor {
 			}
 			ParseResult<CompilationUnit> result = this.parser.parse(source);
 			if (result.isSuccessful() && result.getResult().isPresent()) {
-				classes.addAll(audit(file, result.getResult().get()));
+				units.put(file, result.getResult().get());
 			}
 			else {
 				unparseable.add(parseError(file, result.getProblems()));
 			}
 		}
+		// every file first: a class's supertypes may be declared in another one
+		TypeIndex types = TypeIndex.of(List.copyOf(units.values()));
+		List<ClassReport> classes = new ArrayList<>();
+		units.forEach((file, unit) -> classes.addAll(audit(file, unit, types)));
 		return new AuditReport(files.size(), classes, unparseable);
 	}
 
+	/** The supertypes declared in these files (the ones that parse), for {@link #audit(Path, String, TypeIndex)}. */
+	public TypeIndex types(List<Path> files) {
+		List<CompilationUnit> units = new ArrayList<>();
+		for (Path file : files) {
+			try {
+				this.parser.parse(Sources.readLenient(file)).getResult().ifPresent(units::add);
+			}
+			catch (IOException ex) {
+				// unreadable: its classes stay unknown, the audit reports the file itself
+			}
+		}
+		return TypeIndex.of(units);
+	}
+
 	/** The classes of one source held in memory (the migrated text); empty when it does not parse. */
+	public List<ClassReport> audit(Path file, String source, TypeIndex types) {
+		ParseResult<CompilationUnit> result = this.parser.parse(source);
+		return result.getResult().filter((unit) -> result.isSuccessful()).map((unit) -> audit(file, unit, types)).orElse(List.of());
+	}
+
+	/** The classes of one source on its own (its supertypes from that file only). */
 	public List<ClassReport> audit(Path file, String source) {
 		ParseResult<CompilationUnit> result = this.parser.parse(source);
-		return result.getResult().filter((unit) -> result.isSuccessful()).map((unit) -> audit(file, unit)).orElse(List.of());
+		return result.getResult()
+			.filter((unit) -> result.isSuccessful())
+			.map((unit) -> audit(file, unit, TypeIndex.of(List.of(unit))))
+			.orElse(List.of());
 	}
 
 	/** The classes of one parsed file. */
-	public List<ClassReport> audit(Path file, CompilationUnit unit) {
+	public List<ClassReport> audit(Path file, CompilationUnit unit, TypeIndex types) {
 		List<ClassReport> reports = new ArrayList<>();
 		for (TypeDeclaration<?> type : unit.findAll(TypeDeclaration.class)) {
 			if (type instanceof AnnotationDeclaration
 					|| (type instanceof ClassOrInterfaceDeclaration declaration && declaration.isInterface())) {
 				continue;
 			}
-			ClassScope scope = new ClassScope(file, type);
+			ClassScope scope = new ClassScope(file, type, types);
 			List<Finding> findings = new ArrayList<>();
 			this.rules.forEach((rule) -> findings.addAll(rule.check(scope)));
 			findings.sort(Comparator.comparingInt(Finding::line).thenComparingInt(Finding::column));

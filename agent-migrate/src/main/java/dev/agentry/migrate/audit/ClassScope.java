@@ -16,7 +16,9 @@ import com.github.javaparser.ast.body.MethodDeclaration;
 import com.github.javaparser.ast.body.Parameter;
 import com.github.javaparser.ast.body.TypeDeclaration;
 import com.github.javaparser.ast.body.VariableDeclarator;
+import com.github.javaparser.ast.expr.Expression;
 import com.github.javaparser.ast.expr.MethodCallExpr;
+import com.github.javaparser.ast.expr.ObjectCreationExpr;
 import com.github.javaparser.ast.expr.ThisExpr;
 import com.github.javaparser.ast.nodeTypes.NodeWithImplements;
 import com.github.javaparser.ast.type.ClassOrInterfaceType;
@@ -39,12 +41,15 @@ public final class ClassScope {
 
 	private final String className;
 
+	private final TypeIndex types;
+
 	private Set<MethodDeclaration> lifecycleMethods;
 
-	public ClassScope(Path file, TypeDeclaration<?> type) {
+	public ClassScope(Path file, TypeDeclaration<?> type, TypeIndex types) {
 		this.file = file;
 		this.type = type;
 		this.className = nameOf(type);
+		this.types = types;
 	}
 
 	private static String nameOf(TypeDeclaration<?> type) {
@@ -61,6 +66,50 @@ public final class ClassScope {
 
 	public TypeDeclaration<?> type() {
 		return this.type;
+	}
+
+	public TypeIndex types() {
+		return this.types;
+	}
+
+	/** The outermost class of the file: nested classes, anonymous classes and all. */
+	public Node file() {
+		Node current = this.type;
+		while (current.getParentNode().isPresent()) {
+			current = current.getParentNode().get();
+		}
+		return current;
+	}
+
+	/**
+	 * Whether the expression starts or creates a thread: {@link Patterns#isThreadCreation}, a
+	 * {@code new} of an audited Thread subclass (anonymous ones included), or
+	 * {@code ZThread.start/fork}, whose threads nothing joins unless the code does.
+	 */
+	public boolean isThreadCreation(Expression expression) {
+		if (Patterns.isThreadCreation(expression)) {
+			return true;
+		}
+		if (expression instanceof ObjectCreationExpr creation) {
+			return this.types.isThread(TypeIndex.written(creation.getType()));
+		}
+		return expression instanceof MethodCallExpr call && Patterns.isZThreadStart(call);
+	}
+
+	/** A socket creation: {@link Patterns#isSocketCreation}, or a {@code new} of an audited ZMQ.Socket subclass. */
+	public boolean isSocketCreation(Expression expression) {
+		if (expression instanceof MethodCallExpr call) {
+			return Patterns.isSocketCreation(call);
+		}
+		return expression instanceof ObjectCreationExpr creation
+				&& this.types.isSocket(TypeIndex.written(creation.getType()));
+	}
+
+	/** Whether this class is itself a ZMQ.Socket (a subclass): then {@code this} is a socket. */
+	public boolean isSocketClass() {
+		return this.type instanceof ClassOrInterfaceDeclaration declaration && declaration.getExtendedTypes()
+			.stream()
+			.anyMatch((t) -> this.types.isSocket(TypeIndex.written(t)));
 	}
 
 	public String className() {
@@ -153,32 +202,48 @@ public final class ClassScope {
 		find(Parameter.class).stream()
 			.filter((parameter) -> isSocketType(parameter.getType()))
 			.forEach((parameter) -> names.add(parameter.getNameAsString()));
-		find(MethodCallExpr.class).stream()
-			.filter(Patterns::isSocketCreation)
-			.flatMap((call) -> Patterns.assignedName(call).stream())
+		find(Expression.class).stream()
+			.filter(this::isSocketCreation)
+			.flatMap((creation) -> Patterns.assignedName(creation).stream())
 			.forEach(names::add);
+		if (isSocketClass()) {
+			names.add(THIS);
+		}
 		return names;
 	}
 
-	private static boolean isSocketType(Type type) {
-		String name = type.toString();
-		return name.equals("Socket") || name.endsWith("ZMQ.Socket");
+	/** The name {@link #socketNames()} gives {@code this} (and {@code super}) in a ZMQ.Socket subclass. */
+	public static final String THIS = "this";
+
+	private boolean isSocketType(Type type) {
+		return type instanceof ClassOrInterfaceType named && this.types.isSocket(TypeIndex.written(named));
 	}
 
-	/** Whether the class touches ZMQ sockets at all. */
-	public boolean usesSockets() {
-		return !socketNames().isEmpty()
-				|| find(MethodCallExpr.class).stream().anyMatch(Patterns::isSocketCreation);
-	}
-
-	/** Whether the class polls (ZMQ.Poller, ZPoller, poller(...)): then receives are woken up. */
-	public boolean usesPoller() {
-		return this.type.findAll(ClassOrInterfaceType.class)
+	/** Whether any class of the file touches ZMQ sockets: a thread started here may run a nested class's socket loop. */
+	public boolean fileUsesSockets() {
+		return file().findAll(TypeDeclaration.class)
 			.stream()
-			.anyMatch((t) -> t.getNameAsString().equals("Poller") || t.getNameAsString().equals("ZPoller"))
-				|| find(MethodCallExpr.class).stream()
-					.anyMatch((call) -> call.getNameAsString().equals("poller")
-							|| call.getNameAsString().equals("poll"));
+			.anyMatch((other) -> !new ClassScope(this.file, other, this.types).socketNames().isEmpty());
+	}
+
+	/**
+	 * The sockets a JeroMQ poller watches in this file: the first argument of
+	 * {@code poller.register(socket, ...)} or {@code new PollItem(socket, ...)}, as written
+	 * ({@code this} for a socket subclass registering itself).
+	 */
+	public Set<String> polledSockets() {
+		Set<String> polled = new LinkedHashSet<>();
+		for (MethodCallExpr call : file().findAll(MethodCallExpr.class)) {
+			if (call.getNameAsString().equals("register") && !call.getArguments().isEmpty()) {
+				Patterns.socketTarget(call.getArgument(0)).ifPresent(polled::add);
+			}
+		}
+		for (ObjectCreationExpr creation : file().findAll(ObjectCreationExpr.class)) {
+			if (creation.getType().getNameAsString().equals("PollItem") && !creation.getArguments().isEmpty()) {
+				Patterns.socketTarget(creation.getArgument(0)).ifPresent(polled::add);
+			}
+		}
+		return polled;
 	}
 
 	/** The names of this class's supertypes, as written. */

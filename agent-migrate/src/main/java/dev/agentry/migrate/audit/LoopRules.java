@@ -7,22 +7,28 @@ import java.util.Optional;
 import com.github.javaparser.ast.Node;
 import com.github.javaparser.ast.body.BodyDeclaration;
 import com.github.javaparser.ast.body.FieldDeclaration;
+import com.github.javaparser.ast.expr.BinaryExpr;
 import com.github.javaparser.ast.expr.BooleanLiteralExpr;
 import com.github.javaparser.ast.expr.Expression;
 import com.github.javaparser.ast.expr.FieldAccessExpr;
 import com.github.javaparser.ast.expr.LambdaExpr;
+import com.github.javaparser.ast.expr.MethodCallExpr;
 import com.github.javaparser.ast.expr.NameExpr;
+import com.github.javaparser.ast.expr.NullLiteralExpr;
+import com.github.javaparser.ast.expr.UnaryExpr;
 import com.github.javaparser.ast.stmt.BreakStmt;
+import com.github.javaparser.ast.stmt.CatchClause;
 import com.github.javaparser.ast.stmt.DoStmt;
 import com.github.javaparser.ast.stmt.ForEachStmt;
 import com.github.javaparser.ast.stmt.ForStmt;
+import com.github.javaparser.ast.stmt.IfStmt;
 import com.github.javaparser.ast.stmt.ReturnStmt;
 import com.github.javaparser.ast.stmt.Statement;
 import com.github.javaparser.ast.stmt.SwitchStmt;
 import com.github.javaparser.ast.stmt.WhileStmt;
 import dev.agentry.migrate.syntax.Patterns;
 
-/** Loops that a stop request cannot end: no condition, or a condition on a plain boolean field. */
+/** Loops that a stop request cannot end: only an interrupt ends them, or their flag is a plain boolean field. */
 final class LoopRules implements Rule {
 
 	@Override
@@ -33,9 +39,9 @@ final class LoopRules implements Rule {
 			if (condition.isEmpty()) {
 				continue;
 			}
-			if (condition.get() instanceof BooleanLiteralExpr literal && literal.getValue() && !hasExit(loop)) {
-				findings.add(scope.finding(Rules.ENDLESS_LOOP, loop,
-						"loop on 'true': only an exception or an interrupt ends it"));
+			if (Patterns.isInterruptOnly(condition.get()) && !hasExit(scope, loop)) {
+				findings.add(scope.finding(Rules.ENDLESS_LOOP, loop, "loop on '" + condition.get()
+						+ "': only an interrupt or an exception ends it"));
 			}
 			else {
 				plainFlag(scope, condition.get()).ifPresent((flag) -> findings.add(scope.finding(
@@ -47,15 +53,67 @@ final class LoopRules implements Rule {
 	}
 
 	/**
-	 * Whether the loop's own body can leave it: a {@code return}, or a {@code break} aimed at it
-	 * (a labelled break counts; a plain one inside a nested loop or switch does not). Such
-	 * a {@code while (true)} is a drain or retry loop, not an endless one.
+	 * Whether the loop's own body can leave it in normal flow: a {@code return}, or a
+	 * {@code break} aimed at it (a labelled break counts; a plain one inside a nested loop or
+	 * switch does not), that is not reached only through an interrupt (see
+	 * {@link #onlyOnInterrupt}). Such a loop is a drain or retry loop, not an endless one.
 	 */
-	private static boolean hasExit(Statement loop) {
-		return loop.findAll(ReturnStmt.class).stream().anyMatch((exit) -> leaves(exit, loop, true))
+	private static boolean hasExit(ClassScope scope, Statement loop) {
+		// a null message means an interrupt only from a blocking receive without a receive timeout
+		boolean timeouts = scope.file().findAll(MethodCallExpr.class)
+			.stream()
+			.anyMatch((call) -> call.getNameAsString().equals("setReceiveTimeOut")
+					|| call.getNameAsString().equals("setRcvTimeO"))
+				|| !loop.findAll(MethodCallExpr.class).stream().allMatch(LoopRules::blockingIfReceive);
+		return loop.findAll(ReturnStmt.class)
+			.stream()
+			.anyMatch((exit) -> leaves(exit, loop, true) && !onlyOnInterrupt(exit, loop, timeouts))
 				|| loop.findAll(BreakStmt.class)
 					.stream()
-					.anyMatch((exit) -> exit.getLabel().isPresent() || leaves(exit, loop, false));
+					.anyMatch((exit) -> (exit.getLabel().isPresent() || leaves(exit, loop, false))
+							&& !onlyOnInterrupt(exit, loop, timeouts));
+	}
+
+	/**
+	 * Whether only an interrupt (or the context's termination) reaches the jump: it sits in a
+	 * catch, or behind a test of the interrupt flag, of a failed send ({@code !s.send(...)}), of
+	 * a poll's -1, or of a null message (a blocking receive returns null only when interrupted;
+	 * with a receive timeout set in the file a null may be a timeout, so that one counts as an exit).
+	 */
+	private static boolean onlyOnInterrupt(Node jump, Statement loop, boolean timeouts) {
+		Node current = jump.getParentNode().orElse(null);
+		while (current != null && current != loop) {
+			if (current instanceof CatchClause) {
+				return true;
+			}
+			if (current instanceof IfStmt test && (test.getThenStmt() == jump || test.getThenStmt().isAncestorOf(jump))
+					&& isInterruptTest(test.getCondition(), timeouts)) {
+				return true;
+			}
+			current = current.getParentNode().orElse(null);
+		}
+		return false;
+	}
+
+	/** True for anything but a receive that does not wait ({@code recv(ZMQ.DONTWAIT)}, {@code recvMsg(s, false)}). */
+	private static boolean blockingIfReceive(MethodCallExpr call) {
+		String name = call.getNameAsString();
+		if (name.equals("recv") || name.equals("recvStr")) {
+			return call.getArguments().isEmpty() || call.getArgument(0).toString().equals("0");
+		}
+		return !(name.equals("recvMsg") || name.equals("recvFrame")) || call.getArguments().size() == 1;
+	}
+
+	private static boolean isInterruptTest(Expression condition, boolean timeouts) {
+		boolean flag = condition.findAll(MethodCallExpr.class).stream().anyMatch(Patterns::isInterruptTest);
+		boolean failedSend = condition instanceof UnaryExpr not && not.getOperator() == UnaryExpr.Operator.LOGICAL_COMPLEMENT
+				&& not.getExpression() instanceof MethodCallExpr call && call.getNameAsString().startsWith("send");
+		boolean nullMessage = !timeouts && condition instanceof BinaryExpr binary
+				&& binary.getOperator() == BinaryExpr.Operator.EQUALS
+				&& (binary.getLeft() instanceof NullLiteralExpr || binary.getRight() instanceof NullLiteralExpr);
+		boolean pollFailed = condition instanceof BinaryExpr binary && binary.getOperator() == BinaryExpr.Operator.EQUALS
+				&& binary.toString().contains("poll(") && binary.toString().contains("-1");
+		return flag || failedSend || nullMessage || pollFailed;
 	}
 
 	/** Whether the jump leaves {@code loop}: no lambda or class in between, and for a break no inner loop or switch. */

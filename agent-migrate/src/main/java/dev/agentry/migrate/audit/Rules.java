@@ -43,9 +43,10 @@ public final class Rules {
 			false);
 
 	public static final RuleSpec ENDLESS_LOOP = new RuleSpec("endless-loop", "EndlessLoop", 5,
-			"Loop with no stop condition",
-			"while (true) / for (;;) can only end by an exception or an interrupt, and an interrupt breaks JeroMQ "
-					+ "sockets.",
+			"Loop that only an interrupt or an exception can end",
+			"while (true) / for (;;) / while (!isInterrupted()) with no break or return that normal flow reaches "
+					+ "(breaks after a null receive, a failed send or in a catch need an interrupt), and an interrupt "
+					+ "breaks JeroMQ sockets.",
 			"Loop on a volatile flag that stop() clears (or AgentWorker.loop with context.isRunning()).",
 			false);
 
@@ -68,11 +69,19 @@ public final class Rules {
 			"Use agent-core's context (ZmqContextLifecycle), or close it last in a @PreDestroy method.", false);
 
 	public static final RuleSpec SOCKET_LINGER = new RuleSpec("socket-linger", "SocketLinger", 1,
-			"Socket without an explicit linger",
-			"The implicit linger is infinite for ZMQ.Context sockets (close can hang) and 0 for ZContext sockets "
-					+ "(pending messages are dropped).",
+			"ZMQ.Context socket without an explicit linger",
+			"A ZMQ.Context socket's implicit linger is infinite: terminating the context waits for ever for "
+					+ "messages a gone peer will never take.",
 			"Call socket.setLinger(...) with a bounded value right after creating it; `migrate` adds "
-					+ "setLinger(1000) where the socket is assigned to a variable.",
+					+ "setLinger(1000) where the socket is assigned to a variable and no linger is set on it.",
+			false);
+
+	public static final RuleSpec ZCONTEXT_LINGER = new RuleSpec("zcontext-linger", "ZContextLinger", 0,
+			"ZContext socket without an explicit linger (informational)",
+			"A ZContext gives its sockets linger 0: closing one never hangs, but messages still queued are dropped. "
+					+ "A linger flushes them and in exchange lets a close wait up to that long for a slow peer.",
+			"Nothing to do if dropping queued messages at close is fine; else setLinger(...) on the socket, or "
+					+ "ctx.setLinger(...) on the ZContext before creating its sockets.",
 			false);
 
 	public static final RuleSpec BLOCKING_RECV = new RuleSpec("blocking-recv", "BlockingRecv", 4,
@@ -87,6 +96,13 @@ public final class Rules {
 			"InterruptSocketThread", 5, "Thread.interrupt() in a class that uses sockets",
 			"Interrupting a thread that uses a JeroMQ socket breaks the socket and can hang ZContext.close().",
 			"Stop the thread with a volatile flag plus a receive timeout or a poller wake-up, then join it.", false);
+
+	public static final RuleSpec CROSS_THREAD_CLOSE = new RuleSpec("cross-thread-close", "CrossThreadClose", 4,
+			"Socket closed from another thread while its loop may still use it",
+			"A socket that a thread's loop uses is closed by another thread without waiting for that loop to end: "
+					+ "JeroMQ sockets are not thread-safe, so the loop's next poll or receive races the close.",
+			"Signal the loop to stop, join its thread, and let the loop close its own socket (or close after the join).",
+			false);
 
 	public static final RuleSpec SHARED_SOCKET = new RuleSpec("shared-socket", "SharedSocket", 3,
 			"Socket used from more than one thread (heuristic)",
@@ -110,7 +126,8 @@ public final class Rules {
 	/** Every rule, in report order. */
 	public static final List<RuleSpec> ALL = List.of(SHUTDOWN_HOOK, SIGNAL_HANDLER, EXIT_OUTSIDE_MAIN,
 			UNMANAGED_THREAD, UNMANAGED_EXECUTOR, ENDLESS_LOOP, NON_VOLATILE_FLAG, SWALLOWED_INTERRUPT,
-			UNCLOSED_CONTEXT, SOCKET_LINGER, BLOCKING_RECV, INTERRUPT_SOCKET_THREAD, SHARED_SOCKET, MISSING_LIFECYCLE,
+			UNCLOSED_CONTEXT, SOCKET_LINGER, ZCONTEXT_LINGER, BLOCKING_RECV, INTERRUPT_SOCKET_THREAD, CROSS_THREAD_CLOSE,
+			SHARED_SOCKET, MISSING_LIFECYCLE,
 			PARSE_ERROR);
 
 	private Rules() {

@@ -3,7 +3,6 @@ package dev.agentry.migrate.audit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 import com.github.javaparser.ast.Node;
@@ -15,13 +14,8 @@ import com.github.javaparser.ast.body.TypeDeclaration;
 import com.github.javaparser.ast.expr.AssignExpr;
 import com.github.javaparser.ast.expr.Expression;
 import com.github.javaparser.ast.expr.FieldAccessExpr;
-import com.github.javaparser.ast.expr.LambdaExpr;
-import com.github.javaparser.ast.expr.MethodCallExpr;
-import com.github.javaparser.ast.expr.MethodReferenceExpr;
 import com.github.javaparser.ast.expr.NameExpr;
-import com.github.javaparser.ast.expr.ObjectCreationExpr;
 import com.github.javaparser.ast.expr.ThisExpr;
-import dev.agentry.migrate.syntax.Patterns;
 
 /**
  * A socket field used inside a thread body and elsewhere, or in two thread bodies. A heuristic:
@@ -32,16 +26,10 @@ import dev.agentry.migrate.syntax.Patterns;
  */
 final class SharedSocketRule implements Rule {
 
-	private static final Set<String> THREAD_STARTS = Set.of("submit", "execute", "schedule", "scheduleAtFixedRate",
-			"scheduleWithFixedDelay", "runAsync", "supplyAsync", "startVirtualThread", "start", "invokeAll",
-			"invokeAny");
-
-	private static final Set<String> THREAD_TYPES = Set.of("Thread", "Runnable", "Callable");
-
 	@Override
 	public List<Finding> check(ClassScope scope) {
 		List<Finding> findings = new ArrayList<>();
-		List<Node> bodies = threadBodies(scope);
+		List<Node> bodies = ThreadBodies.of(scope);
 		for (String socket : scope.socketNames()) {
 			Optional<FieldDeclaration> field = scope.field(socket);
 			if (field.isEmpty()) {
@@ -105,40 +93,6 @@ final class SharedSocketRule implements Rule {
 			current = current.getParentNode().orElse(null);
 		}
 		return false;
-	}
-
-	private static List<Node> threadBodies(ClassScope scope) {
-		List<Node> bodies = new ArrayList<>();
-		List<String> referenced = new ArrayList<>();
-		for (Expression expression : scope.find(Expression.class)) {
-			if (!(expression instanceof LambdaExpr || Patterns.isAnonymousClass(expression)
-					|| expression instanceof MethodReferenceExpr)) {
-				continue;
-			}
-			Node parent = expression.getParentNode().orElse(null);
-			boolean handedToThread = (parent instanceof ObjectCreationExpr creation && Patterns.isThreadCreation(creation))
-					|| (parent instanceof MethodCallExpr call && THREAD_STARTS.contains(call.getNameAsString())
-							&& call.getScope().orElse(null) != expression);
-			boolean threadSubclass = expression instanceof ObjectCreationExpr creation
-					&& Patterns.isThreadCreation(creation);
-			if (expression instanceof MethodReferenceExpr reference) {
-				if (handedToThread && reference.getScope() instanceof ThisExpr) {
-					referenced.add(reference.getIdentifier());
-				}
-			}
-			else if (handedToThread || threadSubclass) {
-				bodies.add(expression);
-			}
-		}
-		boolean runnableClass = scope.supertypes().stream().anyMatch(THREAD_TYPES::contains);
-		for (MethodDeclaration method : scope.methods()) {
-			boolean run = runnableClass && method.getParameters().isEmpty()
-					&& (method.getNameAsString().equals("run") || method.getNameAsString().equals("call"));
-			if (run || referenced.contains(method.getNameAsString())) {
-				bodies.add(method);
-			}
-		}
-		return bodies;
 	}
 
 }

@@ -40,18 +40,27 @@ public final class Sources {
 			return Optional.empty();
 		}
 	}
-	/** Every {@code .java} file under the paths (files are taken as they are), sorted for stable reports. */
+	/**
+	 * Every {@code .java} file under the paths (files are taken as they are), sorted for stable
+	 * reports. A root that is a symbolic link to a directory is followed (the walk itself does not
+	 * follow links, so a link loop below cannot make it run for ever); files keep the path as
+	 * given. An unreadable directory is an {@link UncheckedIOException}.
+	 */
 	public static List<Path> javaFiles(List<Path> paths) {
 		List<Path> files = new ArrayList<>();
 		for (Path path : paths) {
 			if (Files.isDirectory(path)) {
-				try (Stream<Path> walk = Files.walk(path)) {
-					walk.filter((file) -> Files.isRegularFile(file) && file.toString().endsWith(".java"))
-						.sorted()
-						.forEach(files::add);
+				try {
+					Path real = path.toRealPath();
+					try (Stream<Path> walk = Files.walk(real)) {
+						walk.filter((file) -> Files.isRegularFile(file) && file.toString().endsWith(".java"))
+							.map((file) -> path.resolve(real.relativize(file).toString()))
+							.sorted()
+							.forEach(files::add);
+					}
 				}
 				catch (IOException ex) {
-					throw new UncheckedIOException("Cannot walk " + path, ex);
+					throw new UncheckedIOException(ex);
 				}
 			}
 			else {

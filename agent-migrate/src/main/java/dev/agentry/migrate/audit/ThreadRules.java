@@ -9,6 +9,7 @@ import com.github.javaparser.ast.Node;
 import com.github.javaparser.ast.expr.Expression;
 import com.github.javaparser.ast.expr.MethodCallExpr;
 import com.github.javaparser.ast.stmt.CatchClause;
+import dev.agentry.migrate.syntax.InterruptRestore;
 import dev.agentry.migrate.syntax.Patterns;
 
 /** Threads and executors that nothing stops, and interrupts that get lost. */
@@ -22,42 +23,55 @@ final class ThreadRules implements Rule {
 	public List<Finding> check(ClassScope scope) {
 		List<Finding> findings = new ArrayList<>();
 		for (Expression creation : scope.find(Expression.class)) {
-			if (Patterns.isThreadCreation(creation) && !isShutdownHookThread(creation)
-					&& !Patterns.isReturned(creation)) {
+			if (scope.isThreadCreation(creation) && !isShutdownHookThread(creation) && !Patterns.isReturned(creation)) {
 				Optional<String> name = Patterns.assignedName(creation);
 				if (name.isPresent() && isRegisteredAsHook(scope, name.get())) {
 					continue;
 				}
-				if (name.isEmpty() || !scope.releasedInLifecycle(name.get(), JOIN)) {
+				// a join anywhere counts: main joining its workers stops them as well as a close() would
+				if (name.isEmpty() || !Patterns.hasCallOn(scope.file(), name.get(), JOIN)) {
 					findings.add(scope.finding(Rules.UNMANAGED_THREAD, creation,
-							"thread " + name.map((n) -> "'" + n + "' ").orElse("")
-									+ "is not joined by close/stop/@PreDestroy"));
+							"thread " + name.map((n) -> "'" + n + "' ").orElse("") + "from " + describe(creation)
+									+ " is never joined"));
 				}
+			}
+			else if (creation instanceof MethodCallExpr call && Patterns.isCommonPoolTask(call) && scope.fileUsesSockets()) {
+				findings.add(scope.finding(Rules.UNMANAGED_THREAD, call, "CompletableFuture." + call.getNameAsString()
+						+ " runs on the common pool, which nothing stops or waits for"));
 			}
 		}
 		for (MethodCallExpr call : scope.find(MethodCallExpr.class)) {
 			if (Patterns.isExecutorCreation(call) && !Patterns.isReturned(call) && !Patterns.isTryResource(call)) {
 				Optional<String> name = Patterns.assignedName(call);
-				if (name.isEmpty() || !scope.releasedInLifecycle(name.get(), EXECUTOR_RELEASE)) {
+				if (name.isEmpty() || !Patterns.hasCallOn(scope.file(), name.get(), EXECUTOR_RELEASE)) {
 					findings.add(scope.finding(Rules.UNMANAGED_EXECUTOR, call,
 							"executor " + name.map((n) -> "'" + n + "' ").orElse("") + "from "
-									+ call.getScope().get() + "." + call.getNameAsString()
-									+ " is not shut down by close/stop/@PreDestroy"));
+									+ call.getScope().get() + "." + call.getNameAsString() + " is never shut down"));
 				}
 			}
 		}
 		for (CatchClause clause : scope.find(CatchClause.class)) {
-			if (Patterns.catchesInterrupt(clause) && !Patterns.restoresOrLeaves(clause.getBody())) {
-				String fix = Patterns.isInLoop(clause)
-						? "Inside a loop `migrate` cannot fix this safely (a restored flag would make the next wait "
-								+ "throw at once and spin): restore the flag and leave the loop, or use AgentWorker "
-								+ "and context.sleep(...)"
-						: "`migrate` adds Thread.currentThread().interrupt() to the catch";
+			if (Patterns.catchesInterrupt(clause) && !Patterns.restoresOrLeaves(clause.getBody())
+					&& !InterruptRestore.endsThread(clause)) {
+				String fix = InterruptRestore.isSafe(clause)
+						? "`migrate` adds Thread.currentThread().interrupt() to the catch"
+						: Patterns.isInLoop(clause)
+								? "Inside a loop `migrate` cannot fix this safely (a restored flag would make the next "
+										+ "wait throw at once and spin, and the next JeroMQ call fail): restore the flag "
+										+ "and leave the loop, or use AgentWorker and context.sleep(...)"
+								: "Restore the flag and leave; `migrate` does not, because a socket call may follow "
+										+ "(on JeroMQ a set interrupt flag makes it fail and the message is lost)";
 				findings.add(scope.finding(Rules.SWALLOWED_INTERRUPT, clause,
 						"catch (InterruptedException) neither restores the interrupt flag nor leaves", fix));
 			}
 		}
 		return findings;
+	}
+
+	private static String describe(Expression creation) {
+		String text = creation.toString();
+		int end = text.indexOf('(');
+		return (end < 0) ? text : text.substring(0, end) + "(...)";
 	}
 
 	/** {@code Thread hook = new Thread(...); Runtime.getRuntime().addShutdownHook(hook);}: the shutdown-hook rule's. */
@@ -68,7 +82,7 @@ final class ThreadRules implements Rule {
 					&& Patterns.simpleTarget(call.getArgument(0)).filter(name::equals).isPresent());
 	}
 
-	private static boolean isShutdownHookThread(Expression creation) {
+	private static boolean isShutdownHookThread(Node creation) {
 		Node parent = creation.getParentNode().orElse(null);
 		return parent instanceof MethodCallExpr call && Patterns.isAddShutdownHook(call);
 	}

@@ -4,15 +4,16 @@ import com.github.javaparser.Position;
 import com.github.javaparser.ast.CompilationUnit;
 import com.github.javaparser.ast.stmt.BlockStmt;
 import com.github.javaparser.ast.stmt.CatchClause;
-import dev.agentry.migrate.syntax.Patterns;
+import dev.agentry.migrate.syntax.InterruptRestore;
 
 /**
  * A {@code catch (InterruptedException)} that swallows the interrupt gets
  * {@code Thread.currentThread().interrupt();} as its last statement: the code goes on as before
  * and later waits see the request to stop. Such a body has no jump (a return, throw or break
- * would count as leaving), so the last place is always reached. Not inside a loop: there the
- * restored flag would make the next wait throw at once and the loop spin, so that case stays a
- * finding for a person.
+ * would count as leaving), so the last place is always reached. Only where
+ * {@link InterruptRestore#isSafe} says so: never inside a loop (the restored flag would make the
+ * next wait throw at once and the loop spin) and never where a JeroMQ call may follow (it would
+ * fail on the flag and lose its message); those stay findings for a person.
  */
 final class InterruptFlagRewrite implements Rewrite {
 
@@ -21,8 +22,7 @@ final class InterruptFlagRewrite implements Rewrite {
 	@Override
 	public void plan(CompilationUnit unit, Plan plan) {
 		for (CatchClause clause : unit.findAll(CatchClause.class)) {
-			if (!Patterns.catchesInterrupt(clause) || Patterns.restoresOrLeaves(clause.getBody())
-					|| Patterns.isInLoop(clause)) {
+			if (!InterruptRestore.isSafe(clause)) {
 				continue;
 			}
 			BlockStmt body = clause.getBody();

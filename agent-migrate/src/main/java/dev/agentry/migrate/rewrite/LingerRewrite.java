@@ -11,11 +11,13 @@ import dev.agentry.migrate.syntax.LingerPlacement;
 import dev.agentry.migrate.syntax.Patterns;
 
 /**
- * A socket created into a variable or field with no {@code setLinger} call gets
+ * A ZMQ.Context socket created into a variable or field with no {@code setLinger} call gets
  * {@code setLinger(1000)} right after its creation (first in the try block for a try resource).
  * 1000 ms is agent-core's {@code agent.zmq.linger} default: long enough to flush what was sent
  * just before the close, bounded so that a gone peer cannot hold the context's termination (a
- * ZMQ.Context socket's implicit linger is infinite; a ZContext socket's 0 drops pending messages).
+ * ZMQ.Context socket's implicit linger is infinite). A linger the application set on the socket
+ * or on its context is never overridden, and ZContext sockets are left alone: their linger 0
+ * cannot hang a close, so changing it would only change what the program does.
  */
 final class LingerRewrite implements Rewrite {
 
@@ -24,7 +26,9 @@ final class LingerRewrite implements Rewrite {
 	@Override
 	public void plan(CompilationUnit unit, Plan plan) {
 		for (MethodCallExpr creation : unit.findAll(MethodCallExpr.class)) {
-			if (!Patterns.isSocketCreation(creation)) {
+			// ZContext sockets are left alone: linger 0 cannot hang, and 1000 ms would change what close() does
+			if (!Patterns.isSocketCreation(creation) || LingerPlacement.isZContextSocket(creation)
+					|| LingerPlacement.contextLinger(creation)) {
 				continue;
 			}
 			Optional<String> name = Patterns.assignedName(creation);

@@ -3,12 +3,15 @@ package dev.agentry.migrate.syntax;
 import java.util.Optional;
 import java.util.Set;
 
+import com.github.javaparser.ast.CompilationUnit;
 import com.github.javaparser.ast.Node;
 import com.github.javaparser.ast.body.FieldDeclaration;
 import com.github.javaparser.ast.body.TypeDeclaration;
 import com.github.javaparser.ast.body.VariableDeclarator;
 import com.github.javaparser.ast.expr.AssignExpr;
+import com.github.javaparser.ast.expr.Expression;
 import com.github.javaparser.ast.expr.MethodCallExpr;
+import com.github.javaparser.ast.expr.ObjectCreationExpr;
 import com.github.javaparser.ast.expr.VariableDeclarationExpr;
 import com.github.javaparser.ast.stmt.BlockStmt;
 import com.github.javaparser.ast.stmt.ExpressionStmt;
@@ -33,12 +36,31 @@ public final class LingerPlacement {
 	}
 
 	/** Whether {@code setLinger} is called on the socket where it counts: the class for a field, the code around a variable. */
-	public static boolean hasLinger(TypeDeclaration<?> type, MethodCallExpr creation, String name) {
+	public static boolean hasLinger(TypeDeclaration<?> type, Expression creation, String name) {
 		Node parent = creation.getParentNode().orElse(null);
 		boolean local = parent instanceof VariableDeclarator declarator
 				&& !(declarator.getParentNode().orElse(null) instanceof FieldDeclaration);
 		Node scope = local ? Patterns.enclosingBody(creation).orElse(type) : type;
 		return Patterns.hasCallOn(scope, name, Set.of("setLinger"));
+	}
+
+	/** {@code ctx.createSocket(...)}: a ZContext socket, whose linger is the context's (0 unless set). */
+	public static boolean isZContextSocket(Expression creation) {
+		return creation instanceof MethodCallExpr call && call.getNameAsString().equals("createSocket");
+	}
+
+	/**
+	 * Whether the application sets a linger on the context the socket comes from
+	 * ({@code ctx.setLinger(...)} anywhere in the file): its sockets then take that one, and no
+	 * rewrite may override it.
+	 */
+	public static boolean contextLinger(Expression creation) {
+		Optional<Expression> context = (creation instanceof MethodCallExpr call) ? call.getScope()
+				: (creation instanceof ObjectCreationExpr construction && !construction.getArguments().isEmpty())
+						? Optional.of(construction.getArgument(0)) : Optional.empty();
+		Optional<String> name = context.flatMap(Patterns::simpleTarget);
+		Optional<CompilationUnit> unit = creation.findCompilationUnit();
+		return name.isPresent() && unit.isPresent() && Patterns.hasCallOn(unit.get(), name.get(), Set.of("setLinger"));
 	}
 
 	public static Optional<Site> of(MethodCallExpr creation) {

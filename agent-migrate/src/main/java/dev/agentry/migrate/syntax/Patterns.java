@@ -10,13 +10,16 @@ import com.github.javaparser.ast.body.MethodDeclaration;
 import com.github.javaparser.ast.body.TypeDeclaration;
 import com.github.javaparser.ast.body.VariableDeclarator;
 import com.github.javaparser.ast.expr.AssignExpr;
+import com.github.javaparser.ast.expr.BooleanLiteralExpr;
 import com.github.javaparser.ast.expr.Expression;
 import com.github.javaparser.ast.expr.FieldAccessExpr;
 import com.github.javaparser.ast.expr.LambdaExpr;
 import com.github.javaparser.ast.expr.MethodCallExpr;
 import com.github.javaparser.ast.expr.NameExpr;
 import com.github.javaparser.ast.expr.ObjectCreationExpr;
+import com.github.javaparser.ast.expr.SuperExpr;
 import com.github.javaparser.ast.expr.ThisExpr;
+import com.github.javaparser.ast.expr.UnaryExpr;
 import com.github.javaparser.ast.expr.VariableDeclarationExpr;
 import com.github.javaparser.ast.stmt.BlockStmt;
 import com.github.javaparser.ast.stmt.BreakStmt;
@@ -84,6 +87,47 @@ public final class Patterns {
 							&& (scope.startsWith("Thread.ofVirtual()") || scope.startsWith("Thread.ofPlatform()")));
 		}
 		return false;
+	}
+
+	/** {@code ZThread.start(...)} / {@code ZThread.fork(...)}: a thread that nothing joins unless the code does. */
+	public static boolean isZThreadStart(MethodCallExpr call) {
+		return (call.getNameAsString().equals("start") || call.getNameAsString().equals("fork"))
+				&& call.getScope().map(Object::toString).filter((scope) -> scope.endsWith("ZThread")).isPresent();
+	}
+
+	/** {@code CompletableFuture.runAsync/supplyAsync(task)} without an executor: the common pool runs it. */
+	public static boolean isCommonPoolTask(MethodCallExpr call) {
+		return (call.getNameAsString().equals("runAsync") || call.getNameAsString().equals("supplyAsync"))
+				&& call.getArguments().size() == 1
+				&& call.getScope().map(Object::toString).filter((scope) -> scope.endsWith("CompletableFuture")).isPresent();
+	}
+
+	/** {@link #simpleTarget}, plus {@code this} and {@code super} as {@code "this"} (a socket subclass's own calls). */
+	public static Optional<String> socketTarget(Expression expression) {
+		if (expression instanceof ThisExpr || expression instanceof SuperExpr) {
+			return Optional.of("this");
+		}
+		return simpleTarget(expression);
+	}
+
+	/**
+	 * Whether a loop condition lets only an interrupt end the loop: {@code true} (or an empty
+	 * {@code for} condition, which the caller passes as {@code true}) and
+	 * {@code !Thread.currentThread().isInterrupted()} / {@code !isInterrupted()} /
+	 * {@code !Thread.interrupted()}.
+	 */
+	public static boolean isInterruptOnly(Expression condition) {
+		if (condition instanceof BooleanLiteralExpr literal) {
+			return literal.getValue();
+		}
+		return condition instanceof UnaryExpr not && not.getOperator() == UnaryExpr.Operator.LOGICAL_COMPLEMENT
+				&& not.getExpression() instanceof MethodCallExpr call && isInterruptTest(call);
+	}
+
+	/** {@code isInterrupted()} on any thread, or {@code Thread.interrupted()}. */
+	public static boolean isInterruptTest(MethodCallExpr call) {
+		return call.getNameAsString().equals("isInterrupted") || (call.getNameAsString().equals("interrupted")
+				&& call.getScope().map(Object::toString).filter((scope) -> scope.equals("Thread")).isPresent());
 	}
 
 	/** {@code Executors.newXxx(...)}. */
@@ -190,7 +234,10 @@ public final class Patterns {
 		return clause.getParameter().getType().toString().matches("(.*\\|\\s*)?(java\\.lang\\.)?InterruptedException(\\s*\\|.*)?");
 	}
 
-	/** Whether the block restores the interrupt flag or leaves (return, throw, break, exit). */
+	/**
+	 * Whether the block restores the interrupt flag or leaves (return, throw, break, exit, or an
+	 * assignment to a variable that the condition of a loop around it reads: {@code running = false}).
+	 */
 	public static boolean restoresOrLeaves(BlockStmt body) {
 		boolean interrupts = body.findAll(MethodCallExpr.class)
 			.stream()
@@ -198,7 +245,23 @@ public final class Patterns {
 		boolean leaves = !body.findAll(ReturnStmt.class).isEmpty()
 				|| !body.findAll(ThrowStmt.class).isEmpty()
 				|| !body.findAll(BreakStmt.class).isEmpty();
-		return interrupts || leaves;
+		return interrupts || leaves || clearsLoopFlag(body);
+	}
+
+	private static boolean clearsLoopFlag(BlockStmt body) {
+		Set<String> flags = new java.util.HashSet<>();
+		Node current = body.getParentNode().orElse(null);
+		while (current != null && !(current instanceof CallableDeclaration<?>) && !(current instanceof LambdaExpr)) {
+			Optional<Expression> condition = (current instanceof WhileStmt loop) ? Optional.of(loop.getCondition())
+					: (current instanceof DoStmt loop) ? Optional.of(loop.getCondition())
+							: (current instanceof ForStmt loop) ? loop.getCompare() : Optional.empty();
+			condition.ifPresent((c) -> c.findAll(Expression.class)
+				.forEach((e) -> simpleTarget(e).ifPresent(flags::add)));
+			current = current.getParentNode().orElse(null);
+		}
+		return body.findAll(AssignExpr.class)
+			.stream()
+			.anyMatch((assign) -> simpleTarget(assign.getTarget()).filter(flags::contains).isPresent());
 	}
 
 	/** {@code System.exit(..)}, {@code Runtime.getRuntime().exit(..)} or {@code Runtime.getRuntime().halt(..)}. */

@@ -28,9 +28,10 @@ class ScorerTests {
 	}
 
 	@Test
-	void everyRuleButParseErrorWeighsSomethingAndIdsAreUnique() {
-		assertThat(Rules.ALL).filteredOn((rule) -> rule != Rules.PARSE_ERROR)
-			.allSatisfy((rule) -> assertThat(rule.weight()).isPositive());
+	void onlyParseErrorAndInformationalRulesWeighNothingAndIdsAreUnique() {
+		assertThat(Rules.ALL).filteredOn((rule) -> rule.weight() == 0)
+			.containsExactlyInAnyOrder(Rules.PARSE_ERROR, Rules.ZCONTEXT_LINGER);
+		assertThat(Rules.ALL).allSatisfy((rule) -> assertThat(rule.weight()).isNotNegative());
 		assertThat(Rules.ALL.stream().map(RuleSpec::id)).doesNotHaveDuplicates();
 	}
 

@@ -27,8 +27,8 @@ class MigratorTests {
 
 	@Test
 	void windowsLineEndingsStayWindowsLineEndings() {
-		String source = "class A {\r\n    A(ZContext context) {\r\n        ZMQ.Socket s = context.createSocket(SocketType.PUB);\r\n        Runtime.getRuntime().addShutdownHook(new Thread(this::close));\r\n    }\r\n    void close() { }\r\n}\r\n";
-		assertThat(migrate(source)).isEqualTo("import jakarta.annotation.PreDestroy;\r\n\r\nclass A {\r\n    A(ZContext context) {\r\n        ZMQ.Socket s = context.createSocket(SocketType.PUB);\r\n        s.setLinger(1000);\r\n    }\r\n    @PreDestroy\r\n    void close() { }\r\n}\r\n");
+		String source = "class A {\r\n    A(ZMQ.Context context) {\r\n        ZMQ.Socket s = context.socket(SocketType.PUB);\r\n        Runtime.getRuntime().addShutdownHook(new Thread(this::close));\r\n    }\r\n    void close() { }\r\n}\r\n";
+		assertThat(migrate(source)).isEqualTo("import jakarta.annotation.PreDestroy;\r\n\r\nclass A {\r\n    A(ZMQ.Context context) {\r\n        ZMQ.Socket s = context.socket(SocketType.PUB);\r\n        s.setLinger(1000);\r\n    }\r\n    @PreDestroy\r\n    void close() { }\r\n}\r\n");
 	}
 
 	@Test
