@@ -23,10 +23,27 @@ final class JavaCompilation {
 
 	private final Path output;
 
+	private final String classpath;
+
 	private String diagnostics = "";
 
 	JavaCompilation(Path output) {
+		this(output, classpath());
+	}
+
+	private JavaCompilation(Path output, String classpath) {
 		this.output = output;
+		this.classpath = classpath;
+	}
+
+	/**
+	 * Compiles against the whole test classpath: the project's JeroMQ plus the public corpus's own
+	 * dependencies (its artifacts' other classes, gson, Spring Integration, Reactor).
+	 */
+	static JavaCompilation onTestClasspath(Path output) {
+		// surefire's real classpath (java.class.path may be only its manifest-only booter jar)
+		return new JavaCompilation(output,
+				System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
 	}
 
 	boolean compiles(String className, String source) {
@@ -40,7 +57,7 @@ final class JavaCompilation {
 		};
 		StringWriter messages = new StringWriter();
 		List<String> options = List.of("--release", "17", "-proc:none", "-nowarn", "-d", this.output.toString(),
-				"-classpath", classpath());
+				"-classpath", this.classpath);
 		boolean ok = compiler.getTask(messages, null, null, options, null, List.of(file)).call();
 		this.diagnostics = messages.toString();
 		return ok;
