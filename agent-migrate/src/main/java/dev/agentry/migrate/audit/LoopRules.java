@@ -7,6 +7,8 @@ import java.util.Optional;
 import com.github.javaparser.ast.Node;
 import com.github.javaparser.ast.body.BodyDeclaration;
 import com.github.javaparser.ast.body.FieldDeclaration;
+import com.github.javaparser.ast.body.TypeDeclaration;
+import com.github.javaparser.ast.expr.AssignExpr;
 import com.github.javaparser.ast.expr.BinaryExpr;
 import com.github.javaparser.ast.expr.BooleanLiteralExpr;
 import com.github.javaparser.ast.expr.Expression;
@@ -15,6 +17,7 @@ import com.github.javaparser.ast.expr.LambdaExpr;
 import com.github.javaparser.ast.expr.MethodCallExpr;
 import com.github.javaparser.ast.expr.NameExpr;
 import com.github.javaparser.ast.expr.NullLiteralExpr;
+import com.github.javaparser.ast.expr.ThisExpr;
 import com.github.javaparser.ast.expr.UnaryExpr;
 import com.github.javaparser.ast.stmt.BreakStmt;
 import com.github.javaparser.ast.stmt.CatchClause;
@@ -44,7 +47,7 @@ final class LoopRules implements Rule {
 						+ "': only an interrupt or an exception ends it"));
 			}
 			else {
-				plainFlag(scope, condition.get()).ifPresent((flag) -> findings.add(scope.finding(
+				plainFlag(scope, condition.get()).filter((flag) -> writtenElsewhere(scope, flag, loop)).ifPresent((flag) -> findings.add(scope.finding(
 						Rules.NON_VOLATILE_FLAG, loop,
 						"loop on '" + flag + "', a boolean field that is not volatile: a stop may never be seen")));
 			}
@@ -156,6 +159,47 @@ final class LoopRules implements Rule {
 			}
 		}
 		return Optional.empty();
+	}
+
+	/**
+	 * Whether the flag is written outside the loop's own method or lambda, i.e. possibly by
+	 * another thread, whose write the loop may never see; or not written at all (nothing can stop
+	 * the loop). A flag that only the looping code itself sets and clears has no visibility problem
+	 * for that loop.
+	 */
+	private static boolean writtenElsewhere(ClassScope scope, String flag, Statement loop) {
+		Optional<Node> own = Patterns.enclosingBody(loop);
+		Optional<Node> declaring = scope.field(flag).flatMap(Node::getParentNode);
+		List<AssignExpr> writes = scope.file()
+			.findAll(AssignExpr.class)
+			.stream()
+			.filter((assign) -> writesField(assign.getTarget(), flag, declaring.orElse(null)))
+			.toList();
+		// identity, not equals(): JavaParser's equals compares structure
+		return writes.isEmpty() || own.isEmpty()
+				|| writes.stream().anyMatch((write) -> Patterns.enclosingBody(write).orElse(null) != own.get());
+	}
+
+	/**
+	 * Whether the assignment's target is this field: {@code holder.flag} anywhere (counted, to be
+	 * safe), or {@code flag} / {@code this.flag} where the nearest type declaring a field of that
+	 * name is the field's own (a nested class's field of the same name is another field).
+	 */
+	private static boolean writesField(Expression target, String flag, Node declaring) {
+		if (target instanceof FieldAccessExpr access && !(access.getScope() instanceof ThisExpr)) {
+			return access.getNameAsString().equals(flag);
+		}
+		if (Patterns.simpleTarget(target).filter(flag::equals).isEmpty()) {
+			return false;
+		}
+		Node current = target.getParentNode().orElse(null);
+		while (current != null) {
+			if (current instanceof TypeDeclaration<?> type && type.getFieldByName(flag).isPresent()) {
+				return current == declaring;
+			}
+			current = current.getParentNode().orElse(null);
+		}
+		return false;
 	}
 
 	private static boolean isPlainBoolean(FieldDeclaration field, String name) {

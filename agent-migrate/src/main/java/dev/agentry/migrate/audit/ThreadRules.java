@@ -6,7 +6,9 @@ import java.util.Optional;
 import java.util.Set;
 
 import com.github.javaparser.ast.Node;
+import com.github.javaparser.ast.expr.AssignExpr;
 import com.github.javaparser.ast.expr.Expression;
+import com.github.javaparser.ast.expr.FieldAccessExpr;
 import com.github.javaparser.ast.expr.MethodCallExpr;
 import com.github.javaparser.ast.stmt.CatchClause;
 import dev.agentry.migrate.syntax.InterruptRestore;
@@ -29,7 +31,10 @@ final class ThreadRules implements Rule {
 					continue;
 				}
 				// a join anywhere counts: main joining its workers stops them as well as a close() would
-				if (name.isEmpty() || !Patterns.hasCallOn(scope.file(), name.get(), JOIN)) {
+				Optional<String> held = heldIn(creation);
+				boolean joined = name.isPresent() ? Patterns.hasCallOn(scope.file(), name.get(), JOIN)
+						: held.isPresent() && joinedThrough(scope, held.get());
+				if (!joined) {
 					findings.add(scope.finding(Rules.UNMANAGED_THREAD, creation,
 							"thread " + name.map((n) -> "'" + n + "' ").orElse("") + "from " + describe(creation)
 									+ " is never joined"));
@@ -66,6 +71,28 @@ final class ThreadRules implements Rule {
 			}
 		}
 		return findings;
+	}
+
+	/** {@code holder.thread = new Thread(...)}: the field access it is stored in, as written. */
+	private static Optional<String> heldIn(Expression creation) {
+		return creation.getParentNode()
+			.filter(AssignExpr.class::isInstance)
+			.map(AssignExpr.class::cast)
+			.filter((assign) -> assign.getValue() == creation && assign.getTarget() instanceof FieldAccessExpr)
+			.map((assign) -> withoutThis(assign.getTarget().toString()));
+	}
+
+	/** {@code holder.thread.join()} anywhere in the file. */
+	private static boolean joinedThrough(ClassScope scope, String target) {
+		return scope.file()
+			.findAll(MethodCallExpr.class)
+			.stream()
+			.anyMatch((call) -> JOIN.contains(call.getNameAsString())
+					&& call.getScope().map((on) -> withoutThis(on.toString())).filter(target::equals).isPresent());
+	}
+
+	private static String withoutThis(String text) {
+		return text.startsWith("this.") ? text.substring("this.".length()) : text;
 	}
 
 	private static String describe(Expression creation) {

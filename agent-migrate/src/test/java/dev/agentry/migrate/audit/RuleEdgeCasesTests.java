@@ -158,4 +158,62 @@ class RuleEdgeCasesTests {
 			.startsWith("Move the clean-up into a @PreDestroy method");
 	}
 
+	@Test
+	void aThreadHeldInAnotherObjectsFieldCountsAsJoinedThroughThatField() {
+		assertThat(rules("""
+				class A {
+				    static class Holder { Thread thread; }
+				    private final Holder holder = new Holder();
+				    void start() { holder.thread = new Thread(() -> { }); holder.thread.start(); }
+				    void stop() throws InterruptedException { holder.thread.interrupt(); holder.thread.join(); }
+				}
+				""")).isEmpty();
+		assertThat(rules("""
+				class A {
+				    static class Holder { Thread thread; }
+				    private final Holder holder = new Holder();
+				    void start() { holder.thread = new Thread(() -> { }); holder.thread.start(); }
+				}
+				""")).containsExactly("unmanaged-thread");
+	}
+
+	@Test
+	void aPlainFlagCountsOnlyWhenSomethingOutsideTheLoopsOwnCodeWritesItOrNothingDoes() {
+		String ownWrites = """
+				class A implements Runnable {
+				    private boolean running;
+				    public void run() { running = true; while (running && !Thread.interrupted()) { step(); } running = false; }
+				    void step() { }
+				}
+				""";
+		assertThat(rules(ownWrites)).doesNotContain("non-volatile-flag");
+		String stopWrites = ownWrites.replace("void step() { }", "void step() { }\n    void stop() { running = false; }");
+		assertThat(rules(stopWrites)).contains("non-volatile-flag");
+		assertThat(rules("class A { private boolean running = true; void run() { while (running) { } } }"))
+			.contains("non-volatile-flag");
+		// two nested classes with a field of the same name: each one's writes are its own
+		assertThat(rules(ownWrites.replace("class A implements Runnable {", "class A {\n  class B implements Runnable {")
+			.replace("void step() { }\n}", "void step() { }\n  }\n  class C { boolean running; void run() { while (running) { } running = false; } }\n}")))
+			.doesNotContain("non-volatile-flag");
+	}
+
+	@Test
+	void socketsHandedBackToTheCallerAreTheCallersToClose() {
+		assertThat(rules("""
+				class A {
+				    private ZMQ.Socket monitor;
+				    List<ZMQ.Socket> createSockets(ZContext ctx) {
+				        monitor = ctx.createSocket(SocketType.PAIR);
+				        return Collections.singletonList(monitor);
+				    }
+				}
+				""")).doesNotContain("missing-lifecycle");
+		assertThat(rules("""
+				class A {
+				    private ZMQ.Socket monitor;
+				    void open(ZContext ctx) { monitor = ctx.createSocket(SocketType.PAIR); }
+				}
+				""")).contains("missing-lifecycle");
+	}
+
 }
