@@ -208,10 +208,14 @@ class RegistryStore {
 		}
 		checkOwner(entry, caller, "heartbeat");
 		long now = this.clock.getAsLong();
-		// Only the same registration (a re-registration by its owner replaces it whole, and a
-		// heartbeat must not resurrect an entry that is gone in between).
-		return this.entries.computeIfPresent(key,
-				(k, current) -> Objects.equals(current.owner(), caller) ? current.seen(now) : current) != null;
+		// Only while the caller still owns it (it may have gone and been taken by another
+		// identity since the check), and never resurrecting an entry that is gone.
+		boolean[] refreshed = { false };
+		this.entries.computeIfPresent(key, (k, current) -> {
+			refreshed[0] = Objects.equals(current.owner(), caller);
+			return refreshed[0] ? current.seen(now) : current;
+		});
+		return refreshed[0];
 	}
 
 	/** A deregistration of an anonymous peer without CURVE (as before ownership). */
