@@ -5,21 +5,26 @@ import java.time.Duration;
 import dev.agentry.core.AgentStatus;
 import dev.agentry.core.client.AgentClients;
 import dev.agentry.core.registry.RegistryClient;
+import dev.agentry.core.trust.CurveTrust;
 import dev.agentry.core.worker.AgentWorker;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
 
-/** The observability-hub agent: polls every registered agent's health socket. */
+/**
+ * The observability-hub agent: polls the health socket of every agent that the registry
+ * lists, within the bounds of {@link PollTargets}.
+ */
 @SpringBootApplication
 public class ObservabilityHubApplication {
 
 	static final Duration POLL_INTERVAL = Duration.ofSeconds(2);
 
 	@Bean
-	PeerHealth peerHealth(RegistryClient registry, AgentClients clients, MeterRegistry meters, AgentStatus status) {
-		return new PeerHealth(registry, clients.create("health-poll", java.util.List::of), meters, status.name());
+	PeerHealth peerHealth(RegistryClient registry, AgentClients clients, CurveTrust trust, MeterRegistry meters,
+			AgentStatus status) {
+		return new PeerHealth(registry, clients, trust.enabled(), meters, status.name());
 	}
 
 	@Bean

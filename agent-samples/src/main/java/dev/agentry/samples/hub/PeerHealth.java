@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.agentry.core.client.AgentClient;
+import dev.agentry.core.client.AgentClients;
 import dev.agentry.core.registry.RegisteredInstance;
 import dev.agentry.core.registry.RegistryClient;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,7 +21,9 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The last health answer of every registered agent, polled in parallel each round, and
- * {@code agent_peer_up{service,instance}}: 1 when the agent answered the last poll.
+ * {@code agent_peer_up{service,instance}}: 1 when the agent answered the last poll. What is
+ * polled, and how many, is {@link PollTargets}' decision: only what the registry lists, on
+ * the registered host, pinned to the registered key, at most {@link PollTargets#MAX_PEERS}.
  */
 final class PeerHealth {
 
@@ -34,11 +37,18 @@ final class PeerHealth {
 
 	private final JsonMapper mapper = JsonMapper.builder().build();
 
-	private final Map<String, Peer> peers = new ConcurrentHashMap<>();
+	private final Map<PollTargets.Key, Peer> peers = new ConcurrentHashMap<>();
 
-	PeerHealth(RegistryClient registry, AgentClient client, MeterRegistry meters, String agent) {
+	private final PollTargets targets;
+
+	/**
+	 * @param clients where the poll's client comes from: it connects to the health endpoints
+	 * that {@link PollTargets} lists, each pinned to its instance's key when {@code curve}
+	 */
+	PeerHealth(RegistryClient registry, AgentClients clients, boolean curve, MeterRegistry meters, String agent) {
 		this.registry = registry;
-		this.client = client;
+		this.targets = new PollTargets(curve);
+		this.client = clients.create("health-poll", this.targets::listed, this.targets::serverKey);
 		this.up = MultiGauge.builder("agent.peer.up")
 			.description("Whether a registered agent answered the hub's last health poll")
 			.tag("agent", agent)
@@ -53,23 +63,23 @@ final class PeerHealth {
 		if (instances == null) {
 			return;
 		}
-		Map<String, CompletableFuture<JsonNode>> answers = new HashMap<>();
-		for (RegisteredInstance instance : instances) {
-			if (instance.healthEndpoint() != null) {
-				ObjectNode request = this.mapper.createObjectNode().put("action", "health_check");
-				answers.put(instance.instance(), this.client.callAt(instance.healthEndpoint(), request, POLL_TIMEOUT));
-			}
+		List<PollTargets.Target> polled = this.targets.update(instances, System.nanoTime());
+		Map<PollTargets.Key, CompletableFuture<JsonNode>> answers = new HashMap<>();
+		for (PollTargets.Target target : polled) {
+			ObjectNode request = this.mapper.createObjectNode().put("action", "health_check");
+			answers.put(key(target.instance()), this.client.callAt(target.healthEndpoint(), request, POLL_TIMEOUT));
 		}
-		Map<String, Peer> next = new HashMap<>();
-		for (RegisteredInstance instance : instances) {
-			CompletableFuture<JsonNode> answer = answers.get(instance.instance());
-			JsonNode reply = (answer != null) ? answer.join() : null;
-			Peer previous = this.peers.get(instance.instance());
+		Map<PollTargets.Key, Peer> next = new HashMap<>();
+		for (PollTargets.Target target : polled) {
+			RegisteredInstance instance = target.instance();
+			PollTargets.Key key = key(instance);
+			JsonNode reply = answers.get(key).join();
+			Peer previous = this.peers.get(key);
 			if (reply != null && "ok".equals(reply.path("status").asString(""))) {
-				next.put(instance.instance(), new Peer(instance, reply, System.nanoTime(), true));
+				next.put(key, new Peer(instance, reply, System.nanoTime(), true));
 			}
 			else {
-				next.put(instance.instance(), new Peer(instance, (previous != null) ? previous.lastAnswer() : null,
+				next.put(key, new Peer(instance, (previous != null) ? previous.lastAnswer() : null,
 						(previous != null) ? previous.lastAnswerNanos() : 0, false));
 			}
 		}
@@ -81,6 +91,10 @@ final class PeerHealth {
 					Tags.of("service", peer.instance().service(), "instance", peer.instance().instance()),
 					peer.up() ? 1 : 0)));
 		this.up.register(rows, true);
+	}
+
+	private static PollTargets.Key key(RegisteredInstance instance) {
+		return new PollTargets.Key(instance.service(), instance.instance());
 	}
 
 	List<Map<String, Object>> status() {
