@@ -40,6 +40,9 @@ public final class AgentClients implements SmartLifecycle {
 
 	private final List<AgentClient> clients = new CopyOnWriteArrayList<>();
 
+	/** The sources of the clients made from one, closed with them. */
+	private final List<EndpointSource> sources = new CopyOnWriteArrayList<>();
+
 	private volatile boolean running;
 
 	private boolean stopped;
@@ -82,6 +85,23 @@ public final class AgentClients implements SmartLifecycle {
 	}
 
 	/**
+	 * A client of the endpoints that {@code source} lists ({@link EndpointSources}: a fixed
+	 * list, {@code registry:<service>}, {@code dns:///host:port}), each pinned to the key the
+	 * source gives for it when CURVE is on. The source is closed with the client.
+	 */
+	public synchronized AgentClient create(String name, EndpointSource source) {
+		try {
+			AgentClient client = create(name, source::endpoints, source::publicKey);
+			this.sources.add(source);
+			return client;
+		}
+		catch (RuntimeException ex) {
+			source.close();
+			throw ex;
+		}
+	}
+
+	/**
 	 * A client whose endpoints are looked up again for every call (a registry's live list,
 	 * say), each pinned to the CURVE public key that {@code serverKeys} gives for it (ignored
 	 * without CURVE). An endpoint without a key is never connected: calls move on from it.
@@ -112,6 +132,7 @@ public final class AgentClients implements SmartLifecycle {
 		}
 		this.running = false;
 		this.stopped = true;
+		this.sources.forEach(EndpointSource::close);
 		for (AgentClient client : this.clients) {
 			long start = System.nanoTime();
 			boolean closed = client.stop(this.sockets.linger().plusSeconds(2));

@@ -2,9 +2,12 @@ package dev.agentry.samples.coordinator;
 
 import dev.agentry.core.client.AgentClient;
 import dev.agentry.core.client.AgentClients;
+import dev.agentry.core.client.EndpointSources;
 import dev.agentry.core.registry.RegistryClient;
-import dev.agentry.core.worker.AgentWorker;
+import dev.agentry.core.trust.CurveKeys;
+import dev.agentry.core.zmq.ZmqSockets;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -14,21 +17,21 @@ import org.springframework.context.annotation.Bean;
 @EnableConfigurationProperties(CoordinatorProperties.class)
 public class CoordinatorApplication {
 
+	/**
+	 * With CURVE, each worker is pinned to its key: the one it registered with, or the one
+	 * configured for a DNS source. A worker that registered a key it does not hold completes
+	 * no handshake, and gets no request.
+	 */
 	@Bean
-	WorkerDirectory workerDirectory(RegistryClient registry, CoordinatorProperties properties) {
-		return new WorkerDirectory(registry, properties.workerService());
-	}
-
-	@Bean
-	AgentWorker workerDirectoryRefresh(WorkerDirectory directory, CoordinatorProperties properties) {
-		return AgentWorker.periodic("worker-directory", properties.refreshInterval(), directory::refresh);
-	}
-
-	@Bean
-	AgentClient workers(AgentClients clients, WorkerDirectory directory) {
-		// With CURVE, each worker is pinned to the key it registered with: one that registered a key
-		// it does not hold completes no handshake, and gets no request.
-		return clients.create("model-workers", directory::endpoints, directory::publicKey);
+	AgentClient workers(AgentClients clients, CoordinatorProperties properties,
+			ObjectProvider<RegistryClient> registry, ZmqSockets sockets) {
+		if (sockets.curve() && !properties.workers().trim().startsWith("registry:")
+				&& !CurveKeys.isKey(properties.workersPublicKey())) {
+			throw new IllegalStateException("request-coordinator.workers-public-key must be the workers' CURVE public "
+					+ "key (40 Z85 characters) when CURVE is on and request-coordinator.workers is not a registry source");
+		}
+		return clients.create("model-workers", EndpointSources.parse(properties.workers(),
+				properties.workersPublicKey(), registry.getIfAvailable(), properties.refreshInterval()));
 	}
 
 }

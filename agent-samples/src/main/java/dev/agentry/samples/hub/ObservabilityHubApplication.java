@@ -9,7 +9,9 @@ import dev.agentry.core.trust.CurveTrust;
 import dev.agentry.core.worker.AgentWorker;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -17,14 +19,20 @@ import org.springframework.context.annotation.Bean;
  * lists, within the bounds of {@link PollTargets}.
  */
 @SpringBootApplication
+@EnableConfigurationProperties(HubProperties.class)
 public class ObservabilityHubApplication {
 
 	static final Duration POLL_INTERVAL = Duration.ofSeconds(2);
 
 	@Bean
-	PeerHealth peerHealth(RegistryClient registry, AgentClients clients, CurveTrust trust, MeterRegistry meters,
+	HubSources hubSources(HubProperties properties, ObjectProvider<RegistryClient> registry, CurveTrust trust) {
+		return new HubSources(properties, registry.getIfAvailable(), trust.enabled(), POLL_INTERVAL);
+	}
+
+	@Bean
+	PeerHealth peerHealth(HubSources sources, AgentClients clients, CurveTrust trust, MeterRegistry meters,
 			AgentStatus status) {
-		return new PeerHealth(registry, clients, trust.enabled(), meters, status.name());
+		return new PeerHealth(sources, clients, trust.enabled(), meters, status.name());
 	}
 
 	@Bean

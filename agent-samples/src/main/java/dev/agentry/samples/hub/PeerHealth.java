@@ -5,13 +5,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import dev.agentry.core.client.AgentClient;
 import dev.agentry.core.client.AgentClients;
 import dev.agentry.core.registry.RegisteredInstance;
-import dev.agentry.core.registry.RegistryClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -29,7 +30,7 @@ final class PeerHealth {
 
 	private static final Duration POLL_TIMEOUT = Duration.ofSeconds(1);
 
-	private final RegistryClient registry;
+	private final Supplier<Optional<List<RegisteredInstance>>> instances;
 
 	private final AgentClient client;
 
@@ -45,8 +46,9 @@ final class PeerHealth {
 	 * @param clients where the poll's client comes from: it connects to the health endpoints
 	 * that {@link PollTargets} lists, each pinned to its instance's key when {@code curve}
 	 */
-	PeerHealth(RegistryClient registry, AgentClients clients, boolean curve, MeterRegistry meters, String agent) {
-		this.registry = registry;
+	PeerHealth(Supplier<Optional<List<RegisteredInstance>>> instances, AgentClients clients, boolean curve,
+			MeterRegistry meters, String agent) {
+		this.instances = instances;
 		this.targets = new PollTargets(curve);
 		this.client = clients.create("health-poll", this.targets::listed, this.targets::serverKey);
 		this.up = MultiGauge.builder("agent.peer.up")
@@ -59,7 +61,7 @@ final class PeerHealth {
 	}
 
 	void poll() {
-		List<RegisteredInstance> instances = this.registry.lookupAll().orElse(null);
+		List<RegisteredInstance> instances = this.instances.get().orElse(null);
 		if (instances == null) {
 			return;
 		}
