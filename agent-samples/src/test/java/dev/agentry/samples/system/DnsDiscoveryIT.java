@@ -16,6 +16,7 @@ import dev.agentry.test.ZmqTestClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -43,6 +44,8 @@ class DnsDiscoveryIT {
 
 	private final int port = FreePorts.next();
 
+	private final int healthPort = FreePorts.next();
+
 	@AfterEach
 	void stop() {
 		for (int i = this.agents.size() - 1; i >= 0; i--) {
@@ -66,10 +69,26 @@ class DnsDiscoveryIT {
 			.property("agent.shutdown.drain-timeout", "5s")
 			.start();
 		this.agents.add(coordinator);
+		AgentProcess hub = AgentLauncher.jar(SampleAgent.JAR, "observability-hub")
+			.directory(this.dir)
+			.jvmOptions("-Djdk.net.hosts.file=" + this.hosts, "-Dsun.net.inetaddr.ttl=1")
+			.property("observability-hub.agents[0].source", "dns:///" + NAME + ":" + this.healthPort)
+			.property("observability-hub.agents[0].name", "model-worker")
+			.start();
+		this.agents.add(hub);
 		first.awaitReady(Duration.ofSeconds(90));
 		second.awaitReady(Duration.ofSeconds(90));
 		coordinator.awaitReady(Duration.ofSeconds(90));
-		assertThat(coordinator.log()).as("no registry is used").doesNotContain("agent.registry.endpoint");
+		hub.awaitReady(Duration.ofSeconds(90));
+		// The hub polls every address of the name, without a registry.
+		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+			try (ZmqTestClient client = ZmqTestClient.req("tcp://127.0.0.1:" + hub.ports().endpoint())) {
+				JsonNode agents = client.call("{\"action\":\"status\"}").path("agents");
+				assertThat(agents).as("%s", agents).hasSize(2)
+					.allSatisfy((agent) -> assertThat(agent.path("up").asBoolean()).isTrue());
+				assertThat(agents.get(0).path("service").asString()).isEqualTo("model-worker");
+			}
+		});
 
 		RollingUpdateIT.Load load = new RollingUpdateIT.Load("tcp://127.0.0.1:" + coordinator.ports().endpoint(), 6);
 		load.start();
@@ -109,7 +128,7 @@ class DnsDiscoveryIT {
 	}
 
 	private AgentProcess worker(String address) {
-		AgentPorts ports = new AgentPorts(FreePorts.next(), this.port, FreePorts.next());
+		AgentPorts ports = new AgentPorts(FreePorts.next(), this.port, this.healthPort);
 		Map<String, String> properties = new LinkedHashMap<>();
 		properties.put("agent.endpoint.bind", "tcp://" + address + ":" + this.port);
 		properties.put("agent.health.bind", "tcp://" + address + ":" + ports.health());
