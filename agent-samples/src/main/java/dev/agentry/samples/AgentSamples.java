@@ -1,14 +1,15 @@
 package dev.agentry.samples;
 
+import java.security.Security;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.agentry.samples.coordinator.CoordinatorApplication;
 import dev.agentry.samples.demo.Demo;
-import dev.agentry.samples.keygen.Keygen;
 import dev.agentry.samples.hub.ObservabilityHubApplication;
 import dev.agentry.samples.interrupts.InterruptHandlerApplication;
+import dev.agentry.samples.keygen.Keygen;
 import dev.agentry.samples.modelworker.ModelWorkerApplication;
 import dev.agentry.samples.registry.ServiceRegistryApplication;
 import dev.agentry.samples.verify.VerifyShutdown;
@@ -35,7 +36,19 @@ public final class AgentSamples {
 	private AgentSamples() {
 	}
 
+	/**
+	 * How long the JVM trusts a successful DNS look-up, in seconds, unless told otherwise
+	 * ({@code networkaddress.cache.ttl} or {@code -Dsun.net.inetaddr.ttl}). A dns:/// source sees
+	 * a pod leave or join a headless Service only when the cached answer expires; the JVM's
+	 * default is 30 s.
+	 */
+	static final String DNS_CACHE_SECONDS = "5";
+
 	public static void main(String[] args) {
+		// Before anything looks a name up: the JVM reads the cache policy once, at the first look-up.
+		if (Security.getProperty("networkaddress.cache.ttl") == null && System.getProperty("sun.net.inetaddr.ttl") == null) {
+			Security.setProperty("networkaddress.cache.ttl", DNS_CACHE_SECONDS);
+		}
 		if (args.length > 0 && "demo".equals(args[0])) {
 			System.exit(Demo.run(Arrays.copyOfRange(args, 1, args.length)));
 			return;
