@@ -6,16 +6,11 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
  * {@code dns:///host:port}: every A/AAAA record of {@code host} is one endpoint, as gRPC's
@@ -34,7 +29,7 @@ final class DnsEndpointSource implements EndpointSource {
 
 	private final String publicKey;
 
-	private final ScheduledExecutorService refresher;
+	private final Refresher refresher;
 
 	private volatile List<String> endpoints = List.of();
 
@@ -43,11 +38,7 @@ final class DnsEndpointSource implements EndpointSource {
 	DnsEndpointSource(Target target, String publicKey, Duration refresh) {
 		this.target = target;
 		this.publicKey = publicKey;
-		CustomizableThreadFactory threads = new CustomizableThreadFactory("agent-dns-" + target.host() + "-");
-		// Daemon: a look-up stuck in a slow resolver must not hold the JVM's exit.
-		threads.setDaemon(true);
-		this.refresher = Executors.newSingleThreadScheduledExecutor(threads);
-		this.refresher.scheduleWithFixedDelay(this::refresh, 0, Math.max(100, refresh.toMillis()), TimeUnit.MILLISECONDS);
+		this.refresher = new Refresher("agent-dns-" + target.host(), refresh, this::refresh);
 	}
 
 	@Override
@@ -62,7 +53,7 @@ final class DnsEndpointSource implements EndpointSource {
 
 	@Override
 	public void close() {
-		this.refresher.shutdownNow();
+		this.refresher.close();
 	}
 
 	void refresh() {

@@ -4,16 +4,11 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import dev.agentry.core.registry.RegisteredInstance;
 import dev.agentry.core.registry.RegistryClient;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
  * {@code registry:<service>}: the live instances of a service, looked up again every refresh
@@ -29,7 +24,7 @@ final class RegistryEndpointSource implements EndpointSource {
 
 	private final String service;
 
-	private final ScheduledExecutorService refresher;
+	private final Refresher refresher;
 
 	private volatile List<String> endpoints = List.of();
 
@@ -38,10 +33,7 @@ final class RegistryEndpointSource implements EndpointSource {
 	RegistryEndpointSource(RegistryClient registry, String service, Duration refresh) {
 		this.registry = registry;
 		this.service = service;
-		CustomizableThreadFactory threads = new CustomizableThreadFactory("agent-registry-" + service + "-");
-		threads.setDaemon(true);
-		this.refresher = Executors.newSingleThreadScheduledExecutor(threads);
-		this.refresher.scheduleWithFixedDelay(this::refresh, 0, Math.max(100, refresh.toMillis()), TimeUnit.MILLISECONDS);
+		this.refresher = new Refresher("agent-registry-" + service, refresh, this::refresh);
 	}
 
 	@Override
@@ -56,7 +48,7 @@ final class RegistryEndpointSource implements EndpointSource {
 
 	@Override
 	public void close() {
-		this.refresher.shutdownNow();
+		this.refresher.close();
 	}
 
 	void refresh() {

@@ -1,22 +1,16 @@
 package dev.agentry.core.interop;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import dev.agentry.core.test.RunningAgent;
 import dev.agentry.core.trust.ZapHandler;
+import dev.agentry.test.PythonScript;
 import dev.agentry.test.TestCertificate;
 import dev.agentry.test.Tools;
 import io.micrometer.core.instrument.Counter;
@@ -24,10 +18,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -39,8 +31,6 @@ import static org.awaitility.Awaitility.await;
  * skips, or fails under {@code -Dagentry.require-tools=true}.
  */
 class PyzmqCurveTests {
-
-	private static final JsonMapper mapper = JsonMapper.builder().build();
 
 	@TempDir
 	Path dir;
@@ -82,50 +72,8 @@ class PyzmqCurveTests {
 	}
 
 	private static JsonNode run(Path python, Path script, String... args) {
-		List<String> command = new ArrayList<>(List.of(python.toString(), script.toString()));
-		command.addAll(List.of(args));
-		ProcessBuilder builder = new ProcessBuilder(command);
-		builder.environment().put("PYTHONDONTWRITEBYTECODE", "1");
-		try {
-			Process process = builder.start();
-			process.getOutputStream().close();
-			CompletableFuture<String> stdout = readAsync(process.getInputStream());
-			CompletableFuture<String> stderr = readAsync(process.getErrorStream());
-			// Each receive times out after 3 s; this only guards against a hung interpreter.
-			if (!process.waitFor(90, TimeUnit.SECONDS)) {
-				process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-				fail("curve_peer.py %s did not end; stderr:%n%s", args[0], stderr.getNow(""));
-			}
-			String out = stdout.get(10, TimeUnit.SECONDS);
-			assertThat(process.exitValue()).as("curve_peer.py %s; stdout:%n%s%nstderr:%n%s", args[0], out,
-					stderr.get(10, TimeUnit.SECONDS))
-				.isZero();
-			String[] lines = out.strip().split("\n");
-			return mapper.readTree(lines[lines.length - 1]);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
-		catch (Exception ex) {
-			throw new IllegalStateException("curve_peer.py " + args[0] + " failed", ex);
-		}
-	}
-
-	private static CompletableFuture<String> readAsync(InputStream stream) {
-		return CompletableFuture.supplyAsync(() -> {
-			try (stream) {
-				ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-				stream.transferTo(bytes);
-				return bytes.toString(StandardCharsets.UTF_8);
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException(ex);
-			}
-		});
+		// Each receive times out after 3 s; the limit only guards against a hung interpreter.
+		return PythonScript.run(python, script, Duration.ofSeconds(90), args);
 	}
 
 	private static Path resource(String name) {

@@ -1,28 +1,23 @@
 package dev.agentry.core.interop;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import dev.agentry.core.test.RunningAgent;
+import dev.agentry.test.PythonScript;
 import dev.agentry.test.Tools;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * DESIGN.md promises that libzmq peers work unchanged against an agent: these tests drive an
@@ -31,8 +26,6 @@ import static org.assertj.core.api.Assertions.fail;
  * Without pyzmq they skip, or fail under {@code -Dagentry.require-tools=true}.
  */
 class PyzmqInteropTests {
-
-	private static final JsonMapper mapper = JsonMapper.builder().build();
 
 	private static Path python;
 
@@ -170,55 +163,10 @@ class PyzmqInteropTests {
 
 	/** Runs one scenario of peer.py and returns the JSON it printed; fails with its output otherwise. */
 	private static JsonNode peer(String scenario, String... args) {
-		List<String> command = new ArrayList<>(List.of(python.toString(), script.toString(), scenario));
-		command.addAll(List.of(args));
-		ProcessBuilder builder = new ProcessBuilder(command);
-		builder.environment().put("PYTHONDONTWRITEBYTECODE", "1");
-		builder.environment().put("PYTHONIOENCODING", "utf-8");
-		Process process;
-		try {
-			process = builder.start();
-			process.getOutputStream().close();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		CompletableFuture<String> stdout = readAsync(process.getInputStream());
-		CompletableFuture<String> stderr = readAsync(process.getErrorStream());
-		try {
-			// The script's receives time out after 10 s each; this only guards against a hung interpreter.
-			if (!process.waitFor(90, TimeUnit.SECONDS)) {
-				process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-				fail("peer.py %s did not end; stderr:%n%s", scenario, stderr.getNow(""));
-			}
-			String out = stdout.get(10, TimeUnit.SECONDS);
-			String err = stderr.get(10, TimeUnit.SECONDS);
-			assertThat(process.exitValue()).as("exit code of peer.py %s; stdout:%n%s%nstderr:%n%s", scenario, out, err)
-				.isZero();
-			String[] lines = out.strip().split("\n");
-			return mapper.readTree(lines[lines.length - 1]);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new AssertionError("interrupted", ex);
-		}
-		catch (Exception ex) {
-			throw new AssertionError("peer.py " + scenario + " failed", ex);
-		}
-		finally {
-			process.destroyForcibly();
-		}
-	}
-
-	private static CompletableFuture<String> readAsync(InputStream stream) {
-		return CompletableFuture.supplyAsync(() -> {
-			try (stream) {
-				return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-			}
-			catch (IOException ex) {
-				return "(unreadable: " + ex + ")";
-			}
-		});
+		List<String> all = new ArrayList<>(List.of(scenario));
+		all.addAll(List.of(args));
+		// The script's receives time out after 10 s each; the limit only guards against a hung interpreter.
+		return PythonScript.run(python, script, Duration.ofSeconds(90), all.toArray(String[]::new));
 	}
 
 	private static Path resource(String name) {

@@ -1,27 +1,22 @@
 package dev.agentry.samples.attacks;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import dev.agentry.test.AgentLauncher;
 import dev.agentry.test.AgentProcess;
 import dev.agentry.test.FreePorts;
+import dev.agentry.test.PythonScript;
 import dev.agentry.test.Tools;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * Issue 13's strict-input attacks from a libzmq peer: pyzmq (Debian's python3-zmq) sends
@@ -31,8 +26,6 @@ import static org.assertj.core.api.Assertions.fail;
  * fails under {@code -Dagentry.require-tools=true}.
  */
 class PyzmqStrictInputIT {
-
-	private static final JsonMapper mapper = JsonMapper.builder().build();
 
 	@Test
 	void malformedBodiesFromPyzmqAreBadRequests() throws Exception {
@@ -70,34 +63,9 @@ class PyzmqStrictInputIT {
 		}
 	}
 
-	private static JsonNode run(Path python, Path script, String endpoint) throws Exception {
-		ProcessBuilder builder = new ProcessBuilder(python.toString(), script.toString(), endpoint);
-		builder.environment().put("PYTHONDONTWRITEBYTECODE", "1");
-		Process process = builder.start();
-		process.getOutputStream().close();
-		CompletableFuture<String> stdout = readAsync(process.getInputStream());
-		CompletableFuture<String> stderr = readAsync(process.getErrorStream());
-		// Six cases of at most 10 s each; this only guards against a hung interpreter.
-		if (!process.waitFor(90, TimeUnit.SECONDS)) {
-			process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-			fail("strict_input.py did not end; stderr:%n%s", stderr.getNow(""));
-		}
-		String out = stdout.get(10, TimeUnit.SECONDS);
-		assertThat(process.exitValue()).as("strict_input.py exit; stderr:%n%s", stderr.get(10, TimeUnit.SECONDS))
-			.isZero();
-		String[] lines = out.strip().split("\n");
-		return mapper.readTree(lines[lines.length - 1]);
-	}
-
-	private static CompletableFuture<String> readAsync(InputStream stream) {
-		return CompletableFuture.supplyAsync(() -> {
-			try (stream) {
-				return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-			}
-			catch (IOException ex) {
-				return "(unreadable: " + ex + ")";
-			}
-		});
+	private static JsonNode run(Path python, Path script, String endpoint) {
+		// Six cases of at most 10 s each; the limit only guards against a hung interpreter.
+		return PythonScript.run(python, script, Duration.ofSeconds(90), endpoint);
 	}
 
 }
