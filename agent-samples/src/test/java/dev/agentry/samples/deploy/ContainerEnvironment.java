@@ -1,6 +1,7 @@
 package dev.agentry.samples.deploy;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -82,6 +83,11 @@ final class ContainerEnvironment {
 	/** A property as the agent reads it (relaxed names), or null when nothing sets it. */
 	String property(String name) {
 		return this.binder.bind(name, String.class).orElse(null);
+	}
+
+	/** An indexed list property ({@code name[0]}, {@code name[1]}, ...) as the agent binds it, or empty. */
+	<T> List<T> list(String name, Class<T> element) {
+		return this.binder.bind(name, Bindable.listOf(element)).orElse(List.of());
 	}
 
 	<T> T bind(String prefix, Class<T> type) {

@@ -78,7 +78,7 @@ class HelmChartTrustTests {
 	}
 
 	@ParameterizedTest
-	@EnumSource(value = ValuesSet.class, names = { "TRUST", "PRODUCTION" })
+	@EnumSource(value = ValuesSet.class, names = { "TRUST", "TRUST_KUBERNETES", "PRODUCTION" })
 	void eachAgentReadsItsOwnCertificateFromItsOwnSecret(ValuesSet values) throws Exception {
 		for (Deployment deployment : rendering(values).deployments()) {
 			String agent = agent(deployment);
@@ -101,7 +101,7 @@ class HelmChartTrustTests {
 	}
 
 	@ParameterizedTest
-	@EnumSource(value = ValuesSet.class, names = { "TRUST", "PRODUCTION" })
+	@EnumSource(value = ValuesSet.class, names = { "TRUST", "TRUST_KUBERNETES", "PRODUCTION" })
 	void authorizedKeysAreOneDirectoryMountedWholeSoThatTheKubeletUpdatesItInPlace(ValuesSet values)
 			throws Exception {
 		for (Deployment deployment : rendering(values).deployments()) {
@@ -128,12 +128,13 @@ class HelmChartTrustTests {
 	}
 
 	@ParameterizedTest
-	@EnumSource(value = ValuesSet.class, names = { "TRUST", "PRODUCTION" })
+	@EnumSource(value = ValuesSet.class, names = { "TRUST", "TRUST_KUBERNETES", "PRODUCTION" })
 	void theAgentsThatRegisterPinTheRegistrysPublicKey(ValuesSet values) throws Exception {
 		for (Deployment deployment : rendering(values).deployments()) {
 			ContainerEnvironment environment = new ContainerEnvironment(container(deployment));
-			if (agent(deployment).equals(REGISTRY)) {
-				assertThat(environment.property(PINNED_REGISTRY_KEY)).isNull();
+			// With discovery: kubernetes nothing registers, so no one pins a registry.
+			if (agent(deployment).equals(REGISTRY) || values.discovery() == ValuesSet.Discovery.KUBERNETES) {
+				assertThat(environment.property(PINNED_REGISTRY_KEY)).as(agent(deployment)).isNull();
 			}
 			else {
 				assertThat(environment.property(PINNED_REGISTRY_KEY)).as(agent(deployment))
@@ -144,7 +145,7 @@ class HelmChartTrustTests {
 	}
 
 	@ParameterizedTest
-	@EnumSource(value = ValuesSet.class, names = { "TRUST", "PRODUCTION" })
+	@EnumSource(value = ValuesSet.class, names = { "TRUST", "TRUST_KUBERNETES", "PRODUCTION" })
 	void theModelWorkerPinsTheInterruptHandlersPublicKey(ValuesSet values) throws Exception {
 		for (Deployment deployment : rendering(values).deployments()) {
 			String pinned = new ContainerEnvironment(container(deployment)).property("model-worker.interrupt-public-key");
@@ -193,7 +194,7 @@ class HelmChartTrustTests {
 	}
 
 	@ParameterizedTest
-	@EnumSource(value = ValuesSet.class, names = { "TRUST", "PRODUCTION" })
+	@EnumSource(value = ValuesSet.class, names = { "TRUST", "TRUST_KUBERNETES", "PRODUCTION" })
 	void zeroMqPortsAreOpenToThisReleasesAgentsAndHttpToTheNamespaceOrMonitoring(ValuesSet values)
 			throws Exception {
 		RenderedChart chart = rendering(values);
