@@ -74,6 +74,14 @@ Call with (dict "root" $ "agent" $name "port" $port).
 {{- printf "dns:///%s:%d" (include "agentry.headlessServiceName" (dict "root" .root "agent" .agent)) (int .port) }}
 {{- end }}
 
+{{/*
+A literal env value: the kubelet reads $$ as $ and $(NAME) as another variable's value, and
+Z85 keys contain $ ("a$$b" would reach the agent as "a$b"). Every $ doubled reaches it as written.
+*/}}
+{{- define "agentry.envLiteral" -}}
+{{- replace "$" "$$" . }}
+{{- end }}
+
 {{/* The registry's request endpoint that the other agents register with. */}}
 {{- define "agentry.registryEndpoint" -}}
 {{- if .Values.registryEndpoint }}
