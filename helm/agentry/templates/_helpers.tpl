@@ -42,6 +42,46 @@ app.kubernetes.io/component: {{ .agent }}
 {{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
 {{- end }}
 
+{{/*
+The agents that this release runs, as a JSON list (read it with fromJsonArray): every enabled
+one, except the service-registry with discovery: kubernetes, where nothing registers.
+*/}}
+{{- define "agentry.agents" -}}
+{{- $agents := list }}
+{{- range $agent, $values := .Values.agents }}
+{{- if and $values.enabled (or (eq $.Values.discovery "registry") (ne $agent "service-registry")) }}
+{{- $agents = append $agents $agent }}
+{{- end }}
+{{- end }}
+{{- toJson $agents }}
+{{- end }}
+
+{{/*
+The headless Service of one agent (discovery: kubernetes), whose DNS name answers with the IPs
+of the agent's ready pods; call with (dict "root" $ "agent" $name). "<fullname>-<agent>" is cut
+to 54 characters so that the name, with "-headless", stays within 63.
+*/}}
+{{- define "agentry.headlessServiceName" -}}
+{{- printf "%s-%s" (include "agentry.fullname" .root) .agent | trunc 54 | trimSuffix "-" }}-headless
+{{- end }}
+
+{{/*
+A source of one agent's endpoints for the clients' `dns:///host:port` (discovery: kubernetes):
+every ready pod of the agent's headless Service at the port given.
+Call with (dict "root" $ "agent" $name "port" $port).
+*/}}
+{{- define "agentry.dnsSource" -}}
+{{- printf "dns:///%s:%d" (include "agentry.headlessServiceName" (dict "root" .root "agent" .agent)) (int .port) }}
+{{- end }}
+
+{{/*
+A literal env value: the kubelet reads $$ as $ and $(NAME) as another variable's value, and
+Z85 keys contain $ ("a$$b" would reach the agent as "a$b"). Every $ doubled reaches it as written.
+*/}}
+{{- define "agentry.envLiteral" -}}
+{{- replace "$" "$$" . }}
+{{- end }}
+
 {{/* The registry's request endpoint that the other agents register with. */}}
 {{- define "agentry.registryEndpoint" -}}
 {{- if .Values.registryEndpoint }}
@@ -95,9 +135,12 @@ Call with (dict "root" $ "agent" $name "values" $agentValues).
 {{- toJson $s }}
 {{- end }}
 
-{{/* Environment variables that the chart sets; an agent's `env` may not set them. */}}
+{{/*
+Environment variables that the chart sets; an agent's `env` may not set them. A name that ends
+with * stands for every name that starts with the rest (the hub's indexed list of agents).
+*/}}
 {{- define "agentry.managedEnv" -}}
-SERVER_PORT AGENT_ENDPOINT_BIND AGENT_HEALTH_BIND POD_IP POD_NAME AGENT_ADVERTISE_HOST AGENT_REGISTRY_ENDPOINT AGENT_SHUTDOWN_DELAY AGENT_SHUTDOWN_DRAIN_TIMEOUT AGENT_SHUTDOWN_WORKER_JOIN_TIMEOUT AGENT_SHUTDOWN_GRACE_PERIOD AGENT_ZMQ_LINGER JDK_JAVA_OPTIONS MODEL_WORKER_INTERRUPT_ENDPOINT STREAMING_INTERRUPT_HANDLER_PUBLISH_BIND MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILESHISTOGRAM_AGENT_REQUEST AGENT_ZMQ_CURVE_CERTIFICATE AGENT_ZMQ_CURVE_AUTHORIZEDKEYS AGENT_REGISTRY_PUBLICKEY MODEL_WORKER_INTERRUPT_PUBLIC_KEY
+SERVER_PORT AGENT_ENDPOINT_BIND AGENT_HEALTH_BIND POD_IP POD_NAME AGENT_ADVERTISE_HOST AGENT_REGISTRY_ENDPOINT AGENT_SHUTDOWN_DELAY AGENT_SHUTDOWN_DRAIN_TIMEOUT AGENT_SHUTDOWN_WORKER_JOIN_TIMEOUT AGENT_SHUTDOWN_GRACE_PERIOD AGENT_ZMQ_LINGER JDK_JAVA_OPTIONS MODEL_WORKER_INTERRUPT_ENDPOINT STREAMING_INTERRUPT_HANDLER_PUBLISH_BIND MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILESHISTOGRAM_AGENT_REQUEST AGENT_ZMQ_CURVE_CERTIFICATE AGENT_ZMQ_CURVE_AUTHORIZEDKEYS AGENT_REGISTRY_PUBLICKEY MODEL_WORKER_INTERRUPT_PUBLIC_KEY REQUEST_COORDINATOR_WORKERS REQUEST_COORDINATOR_WORKERS_PUBLIC_KEY REQUESTCOORDINATOR_WORKERS REQUESTCOORDINATOR_WORKERSPUBLICKEY OBSERVABILITYHUB_AGENTS_* OBSERVABILITY_HUB_AGENTS_*
 {{- end }}
 
 {{/*
@@ -133,17 +176,49 @@ key that is not 40 Z85 characters would only fail in every agent at start-up.
 
 {{/*
 The streaming-interrupt-handler's public key, which the model-workers pin on their interrupt
-subscription (model-worker.interrupt-public-key).
+subscription (model-worker.interrupt-public-key): security.curve.publicKeys's entry for it when
+given, else security.curve.interruptHandlerPublicKey. Both given must be the same key: one
+handler holds one certificate.
 */}}
 {{- define "agentry.interruptHandlerPublicKey" -}}
-{{- include "agentry.curvePublicKey" (dict "value" "interruptHandlerPublicKey" "key" .Values.security.curve.interruptHandlerPublicKey "of" "the streaming-interrupt-handler") }}
+{{- $curve := .Values.security.curve }}
+{{- $fromMap := index (default dict $curve.publicKeys) "streaming-interrupt-handler" | default "" }}
+{{- if $fromMap }}
+{{- if and $curve.interruptHandlerPublicKey (ne $curve.interruptHandlerPublicKey $fromMap) }}
+{{- fail (printf "security.curve.interruptHandlerPublicKey %q and security.curve.publicKeys.streaming-interrupt-handler %q differ: the handler holds one certificate. Give its public key once, in publicKeys." $curve.interruptHandlerPublicKey $fromMap) }}
+{{- end }}
+{{- include "agentry.curvePublicKey" (dict "value" "publicKeys.streaming-interrupt-handler" "key" $fromMap "of" "the streaming-interrupt-handler") }}
+{{- else }}
+{{- include "agentry.curvePublicKey" (dict "value" "interruptHandlerPublicKey" "key" $curve.interruptHandlerPublicKey "of" "the streaming-interrupt-handler" "or" "publicKeys.streaming-interrupt-handler") }}
+{{- end }}
 {{- end }}
 
-{{/* A public key value, checked: security.curve.<value> must be 40 Z85 characters. */}}
+{{/*
+The public key of one agent's service certificate, which its clients pin when they find its
+pods through its headless Service (discovery: kubernetes): security.curve.publicKeys.<agent>.
+Call with (dict "root" $ "agent" $name "client" $client), $client being who pins it.
+*/}}
+{{- define "agentry.servicePublicKey" -}}
+{{- $keys := default dict .root.Values.security.curve.publicKeys }}
+{{- include "agentry.curvePublicKey" (dict "value" (printf "publicKeys.%s" .agent) "key" (index $keys .agent | default "") "of" (printf "the %s" .agent) "pinnedBy" .client) }}
+{{- end }}
+
+{{/*
+A public key value, checked: security.curve.<value> must be 40 Z85 characters. Optional: "or",
+another value that may give the key instead; "pinnedBy", the agent that pins it.
+*/}}
 {{- define "agentry.curvePublicKey" -}}
 {{- $key := .key }}
 {{- if not $key }}
-{{- fail (printf "security.curve.enabled needs security.curve.%s: %s's public key, the 40 Z85 characters of the public-key line in its .key file (keygen writes it)" .value .of) }}
+{{- $or := "" }}
+{{- if .or }}
+{{- $or = printf " (or security.curve.%s)" .or }}
+{{- end }}
+{{- $pinnedBy := "" }}
+{{- if .pinnedBy }}
+{{- $pinnedBy = printf ", which the %s pins with discovery: kubernetes" .pinnedBy }}
+{{- end }}
+{{- fail (printf "security.curve.enabled needs security.curve.%s%s: %s's public key, the 40 Z85 characters of the public-key line in its .key file (keygen writes it)%s" .value $or .of $pinnedBy) }}
 {{- end }}
 {{- if not (regexMatch `^[0-9a-zA-Z.:+=^!/*?&<>()\[\]{}@%$#-]{40}$` $key) }}
 {{- fail (printf "security.curve.%s %q is not a CURVE public key: it must be 40 Z85 characters (0-9 a-z A-Z . - : + = ^ ! / * ? & < > ( ) [ ] { } @ %% $ #), the public-key line of %s's .key file without its quotes" .value $key .of) }}

@@ -50,8 +50,9 @@ groups:
       - record: agentry:agent_grace_period_seconds
         expr: |
           {{- $first := true }}
+          {{- $agents := include "agentry.agents" . | fromJsonArray }}
           {{- range $agent, $values := .Values.agents }}
-          {{- if $values.enabled }}
+          {{- if has $agent $agents }}
           {{- $shutdown := include "agentry.shutdown" (dict "root" $ "agent" $agent "values" $values) | fromJson }}
           {{ if not $first }}or {{ end }}label_replace(vector({{ $shutdown.gracePeriodSeconds | int64 }}), "agent", {{ $agent | quote }}, "", "")
           {{- $first = false }}

@@ -1,9 +1,8 @@
 package dev.agentry.samples.deploy;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import dev.agentry.core.autoconfigure.AgentProperties;
 import dev.agentry.core.shutdown.ShutdownBudget;
@@ -18,7 +17,7 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 /**
  * A container's environment as the agent inside will see it: the downward API filled in
- * with sample values, {@code $(VAR)} references expanded as the kubelet does, and read
+ * with sample values, {@code $(VAR)} references and {@code $$} expanded as the kubelet does, and read
  * through Spring Boot's own binding of environment variables. So the checks see the
  * properties the agent will really get, not the variable names the chart meant to set.
  */
@@ -27,8 +26,6 @@ final class ContainerEnvironment {
 	static final String POD_IP = "10.1.2.3";
 
 	static final String POD_NAME = "agent-pod-0";
-
-	private static final Pattern REFERENCE = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");
 
 	private final Map<String, Object> variables = new LinkedHashMap<>();
 
@@ -62,15 +59,40 @@ final class ContainerEnvironment {
 				default -> throw new IllegalArgumentException(env.getName() + " refers to an unexpected field " + field);
 			};
 		}
-		// The kubelet expands references to variables defined earlier in the list.
-		Matcher reference = REFERENCE.matcher(env.getValue());
+		return expand(env.getValue());
+	}
+
+	/**
+	 * The value as the kubelet passes it (its third_party/forked/golang/expansion): {@code $$} is
+	 * one {@code $}, {@code $(NAME)} the value of a variable defined earlier in the list (kept as
+	 * written when there is none), and any other {@code $} stays.
+	 */
+	private String expand(String value) {
 		StringBuilder expanded = new StringBuilder();
-		while (reference.find()) {
-			Object earlier = this.variables.get(reference.group(1));
-			reference.appendReplacement(expanded,
-					Matcher.quoteReplacement((earlier != null) ? earlier.toString() : reference.group()));
+		int i = 0;
+		while (i < value.length()) {
+			char c = value.charAt(i);
+			if (c != '$' || i + 1 == value.length()) {
+				expanded.append(c);
+				i++;
+			}
+			else if (value.charAt(i + 1) == '$') {
+				expanded.append('$');
+				i += 2;
+			}
+			else if (value.charAt(i + 1) == '(' && value.indexOf(')', i + 2) >= 0) {
+				int close = value.indexOf(')', i + 2);
+				String name = value.substring(i + 2, close);
+				Object earlier = this.variables.get(name);
+				expanded.append((earlier != null) ? earlier.toString() : "$(" + name + ")");
+				i = close + 1;
+			}
+			else {
+				expanded.append('$');
+				i++;
+			}
 		}
-		return reference.appendTail(expanded).toString();
+		return expanded.toString();
 	}
 
 	/** The variable's value, or null. */
@@ -82,6 +104,11 @@ final class ContainerEnvironment {
 	/** A property as the agent reads it (relaxed names), or null when nothing sets it. */
 	String property(String name) {
 		return this.binder.bind(name, String.class).orElse(null);
+	}
+
+	/** An indexed list property ({@code name[0]}, {@code name[1]}, ...) as the agent binds it, or empty. */
+	<T> List<T> list(String name, Class<T> element) {
+		return this.binder.bind(name, Bindable.listOf(element)).orElse(List.of());
 	}
 
 	<T> T bind(String prefix, Class<T> type) {

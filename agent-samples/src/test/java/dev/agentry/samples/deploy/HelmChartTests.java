@@ -92,7 +92,10 @@ class HelmChartTests {
 					"NetworkPolicy");
 		assertThat(chart.deployments()).extracting(RenderedChart::agent)
 			.containsExactlyInAnyOrderElementsOf(values.agents());
-		assertThat(chart.all(Service.class)).hasSameSizeAs(values.agents());
+		assertThat(chart.clusterIpServices()).hasSameSizeAs(values.agents());
+		// With discovery: kubernetes, a headless Service per agent too (HelmChartDiscoveryTests).
+		assertThat(chart.headlessServices())
+			.hasSize((values.discovery() == ValuesSet.Discovery.KUBERNETES) ? values.agents().size() : 0);
 	}
 
 	@ParameterizedTest
@@ -276,15 +279,17 @@ class HelmChartTests {
 		}
 	}
 
+	/** With discovery: kubernetes nothing registers (HelmChartDiscoveryTests checks the rest). */
 	@ParameterizedTest
 	@EnumSource(ValuesSet.class)
-	void agentsAdvertiseTheirPodAndRegisterThroughTheRegistrysService(ValuesSet values) throws Exception {
+	void agentsAdvertiseTheirPodAndRegisterThroughTheRegistrysServiceWithRegistryDiscovery(ValuesSet values)
+			throws Exception {
 		RenderedChart chart = rendering(values);
 		for (Deployment deployment : chart.deployments()) {
 			AgentProperties agent = new ContainerEnvironment(container(deployment)).agent();
 			assertThat(agent.advertiseHost()).isEqualTo(ContainerEnvironment.POD_IP);
-			if (agent(deployment).equals(REGISTRY)) {
-				assertThat(agent.registry().endpoint()).isNull();
+			if (agent(deployment).equals(REGISTRY) || values.discovery() == ValuesSet.Discovery.KUBERNETES) {
+				assertThat(agent.registry().endpoint()).as(agent(deployment)).isNull();
 			}
 			else {
 				assertRoutesTo(chart, ZmqAddress.parse(agent.registry().endpoint()), REGISTRY, "zmq");
@@ -320,7 +325,8 @@ class HelmChartTests {
 	@EnumSource(ValuesSet.class)
 	void eachServiceRoutesHttpZmqAndHealthToItsOwnAgent(ValuesSet values) throws Exception {
 		RenderedChart chart = rendering(values);
-		for (Service service : chart.all(Service.class)) {
+		// The headless Services have no http port: HelmChartDiscoveryTests.
+		for (Service service : chart.clusterIpServices()) {
 			List<Deployment> selected = chart.selectedBy(service.getSpec().getSelector());
 			assertThat(selected).as(service.getMetadata().getName()).hasSize(1);
 			Container container = container(selected.get(0));
@@ -359,10 +365,13 @@ class HelmChartTests {
 		List<ServiceMonitor> monitors = production.all(ServiceMonitor.class);
 		assertThat(monitors).hasSameSizeAs(ValuesSet.PRODUCTION.agents());
 		for (ServiceMonitor monitor : monitors) {
-			Map<String, String> selector = monitor.getSpec().getSelector().getMatchLabels();
+			// One Service each, the one with the http port: not the agent's headless Service.
 			assertThat(production.all(Service.class))
-				.filteredOn((service) -> service.getMetadata().getLabels().entrySet().containsAll(selector.entrySet()))
-				.hasSize(1);
+				.filteredOn((service) -> RenderedChart.selects(monitor.getSpec().getSelector(),
+						service.getMetadata().getLabels()))
+				.singleElement()
+				.satisfies((service) -> assertThat(service.getSpec().getPorts()).extracting(ServicePort::getName)
+					.contains("http"));
 			assertThat(monitor.getSpec().getEndpoints()).singleElement().satisfies((Endpoint endpoint) -> {
 				assertThat(endpoint.getPort()).isEqualTo("http");
 				assertThat(endpoint.getPath()).isEqualTo("/actuator/prometheus");

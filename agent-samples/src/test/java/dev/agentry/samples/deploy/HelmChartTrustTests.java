@@ -78,7 +78,7 @@ class HelmChartTrustTests {
 	}
 
 	@ParameterizedTest
-	@EnumSource(value = ValuesSet.class, names = { "TRUST", "PRODUCTION" })
+	@EnumSource(value = ValuesSet.class, names = { "TRUST", "TRUST_KUBERNETES", "PRODUCTION" })
 	void eachAgentReadsItsOwnCertificateFromItsOwnSecret(ValuesSet values) throws Exception {
 		for (Deployment deployment : rendering(values).deployments()) {
 			String agent = agent(deployment);
@@ -101,7 +101,7 @@ class HelmChartTrustTests {
 	}
 
 	@ParameterizedTest
-	@EnumSource(value = ValuesSet.class, names = { "TRUST", "PRODUCTION" })
+	@EnumSource(value = ValuesSet.class, names = { "TRUST", "TRUST_KUBERNETES", "PRODUCTION" })
 	void authorizedKeysAreOneDirectoryMountedWholeSoThatTheKubeletUpdatesItInPlace(ValuesSet values)
 			throws Exception {
 		for (Deployment deployment : rendering(values).deployments()) {
@@ -128,12 +128,13 @@ class HelmChartTrustTests {
 	}
 
 	@ParameterizedTest
-	@EnumSource(value = ValuesSet.class, names = { "TRUST", "PRODUCTION" })
+	@EnumSource(value = ValuesSet.class, names = { "TRUST", "TRUST_KUBERNETES", "PRODUCTION" })
 	void theAgentsThatRegisterPinTheRegistrysPublicKey(ValuesSet values) throws Exception {
 		for (Deployment deployment : rendering(values).deployments()) {
 			ContainerEnvironment environment = new ContainerEnvironment(container(deployment));
-			if (agent(deployment).equals(REGISTRY)) {
-				assertThat(environment.property(PINNED_REGISTRY_KEY)).isNull();
+			// With discovery: kubernetes nothing registers, so no one pins a registry.
+			if (agent(deployment).equals(REGISTRY) || values.discovery() == ValuesSet.Discovery.KUBERNETES) {
+				assertThat(environment.property(PINNED_REGISTRY_KEY)).as(agent(deployment)).isNull();
 			}
 			else {
 				assertThat(environment.property(PINNED_REGISTRY_KEY)).as(agent(deployment))
@@ -144,7 +145,7 @@ class HelmChartTrustTests {
 	}
 
 	@ParameterizedTest
-	@EnumSource(value = ValuesSet.class, names = { "TRUST", "PRODUCTION" })
+	@EnumSource(value = ValuesSet.class, names = { "TRUST", "TRUST_KUBERNETES", "PRODUCTION" })
 	void theModelWorkerPinsTheInterruptHandlersPublicKey(ValuesSet values) throws Exception {
 		for (Deployment deployment : rendering(values).deployments()) {
 			String pinned = new ContainerEnvironment(container(deployment)).property("model-worker.interrupt-public-key");
@@ -155,6 +156,35 @@ class HelmChartTrustTests {
 				assertThat(pinned).as(agent(deployment)).isNull();
 			}
 		}
+	}
+
+	/**
+	 * Z85 keys contain {@code $}, and the kubelet reads {@code $$} in an env value as one
+	 * {@code $}: a key must reach the agent as written all the same, in either discovery.
+	 */
+	@Test
+	void aKeyWithDollarSignsReachesTheAgentAsWritten() throws Exception {
+		String key = "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]$$7";
+		RenderedChart registry = RenderedChart.parse(Helm.require(helmHome)
+			.template(List.of(Repository.TRUST_VALUES), "security.curve.registryPublicKey=" + key,
+					"security.curve.interruptHandlerPublicKey=" + key)
+			.outIfSucceeded());
+		ContainerEnvironment worker = new ContainerEnvironment(container(registry.deployment("model-worker")));
+		assertThat(worker.variable("AGENT_REGISTRY_PUBLICKEY")).isEqualTo(key);
+		assertThat(worker.property(PINNED_REGISTRY_KEY)).isEqualTo(key);
+		assertThat(worker.property("model-worker.interrupt-public-key")).isEqualTo(key);
+		RenderedChart kubernetes = RenderedChart.parse(Helm.require(helmHome)
+			.template(List.of(Repository.TRUST_KUBERNETES_VALUES), "security.curve.publicKeys.model-worker=" + key)
+			.outIfSucceeded());
+		assertThat(new ContainerEnvironment(container(kubernetes.deployment("request-coordinator")))
+			.property("request-coordinator.workers-public-key")).isEqualTo(key);
+		assertThat(new ContainerEnvironment(container(kubernetes.deployment("observability-hub")))
+			.property("observability-hub.agents[0].public-key")).isEqualTo(key);
+		// As rendered, before the kubelet: every $ doubled.
+		assertThat(container(kubernetes.deployment("request-coordinator")).getEnv())
+			.filteredOn((env) -> env.getName().equals("REQUEST_COORDINATOR_WORKERS_PUBLIC_KEY"))
+			.singleElement()
+			.satisfies((env) -> assertThat(env.getValue()).endsWith("]$$$$7"));
 	}
 
 	/** No subPath anywhere: a subPath mount is a copy that the kubelet never updates. */
@@ -193,7 +223,7 @@ class HelmChartTrustTests {
 	}
 
 	@ParameterizedTest
-	@EnumSource(value = ValuesSet.class, names = { "TRUST", "PRODUCTION" })
+	@EnumSource(value = ValuesSet.class, names = { "TRUST", "TRUST_KUBERNETES", "PRODUCTION" })
 	void zeroMqPortsAreOpenToThisReleasesAgentsAndHttpToTheNamespaceOrMonitoring(ValuesSet values)
 			throws Exception {
 		RenderedChart chart = rendering(values);

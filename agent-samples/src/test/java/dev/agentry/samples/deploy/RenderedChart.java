@@ -7,6 +7,8 @@ import java.util.Map;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 
@@ -45,6 +47,41 @@ record RenderedChart(List<HasMetadata> resources) {
 			.filter((service) -> service.getMetadata().getName().equals(host))
 			.findFirst()
 			.orElseThrow(() -> new AssertionError("No Service named " + host));
+	}
+
+	/** The Services with a cluster IP, through which a peer reaches one of the agent's pods. */
+	List<Service> clusterIpServices() {
+		return all(Service.class).stream().filter((service) -> !headless(service)).toList();
+	}
+
+	/** The headless Services (discovery: kubernetes), whose DNS name answers with the ready pods. */
+	List<Service> headlessServices() {
+		return all(Service.class).stream().filter(RenderedChart::headless).toList();
+	}
+
+	static boolean headless(Service service) {
+		return "None".equals(service.getSpec().getClusterIP());
+	}
+
+	/** Whether a label selector (matchLabels and matchExpressions) picks these labels. */
+	static boolean selects(LabelSelector selector, Map<String, String> labels) {
+		if (selector.getMatchLabels() != null && !labels.entrySet().containsAll(selector.getMatchLabels().entrySet())) {
+			return false;
+		}
+		for (LabelSelectorRequirement requirement : selector.getMatchExpressions()) {
+			String value = labels.get(requirement.getKey());
+			boolean matches = switch (requirement.getOperator()) {
+				case "In" -> value != null && requirement.getValues().contains(value);
+				case "NotIn" -> value == null || !requirement.getValues().contains(value);
+				case "Exists" -> value != null;
+				case "DoesNotExist" -> value == null;
+				default -> throw new AssertionError("Unknown selector operator " + requirement.getOperator());
+			};
+			if (!matches) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	/** The Deployments whose pods a label selector picks. */

@@ -14,6 +14,10 @@ final class Repository {
 
 	static final Path TRUST_VALUES = CHART.resolve("ci/trust-values.yaml");
 
+	static final Path TRUST_KUBERNETES_VALUES = CHART.resolve("ci/trust-kubernetes-values.yaml");
+
+	static final Path REGISTRY_VALUES = CHART.resolve("ci/registry-values.yaml");
+
 	static final Path DOCKERFILE = ROOT.resolve("Dockerfile");
 
 	static final Path COMPOSE = ROOT.resolve("compose.yaml");
