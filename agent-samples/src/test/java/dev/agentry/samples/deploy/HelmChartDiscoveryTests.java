@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.agentry.core.autoconfigure.AgentProperties;
+import dev.agentry.samples.hub.HubProperties;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
@@ -76,13 +77,10 @@ class HelmChartDiscoveryTests {
 		return values.discovery() == ValuesSet.Discovery.KUBERNETES;
 	}
 
-	/** One entry of the hub's observability-hub.agents, as the hub binds it. */
-	record PolledAgent(String source, String publicKey) {
-	}
-
-	private static List<PolledAgent> polledByTheHub(RenderedChart chart) {
+	/** The hub's entries, bound to its own configuration type, as the hub binds them. */
+	private static List<HubProperties.Agent> polledByTheHub(RenderedChart chart) {
 		return new ContainerEnvironment(container(chart.deployment(HUB))).list("observability-hub.agents",
-				PolledAgent.class);
+				HubProperties.Agent.class);
 	}
 
 	@Test
@@ -178,7 +176,7 @@ class HelmChartDiscoveryTests {
 			return;
 		}
 		RenderedChart chart = rendering(values);
-		List<PolledAgent> polled = polledByTheHub(chart);
+		List<HubProperties.Agent> polled = polledByTheHub(chart);
 		if (!kubernetes(values)) {
 			assertThat(polled).isEmpty();
 			return;
@@ -188,12 +186,13 @@ class HelmChartDiscoveryTests {
 			.extracting((service) -> agent(chart.selectedBy(service.getSpec().getSelector()).get(0)))
 			.containsExactly(MODEL_WORKER, HUB, COORDINATOR, INTERRUPT_HANDLER)
 			.containsExactlyInAnyOrderElementsOf(values.agents());
-		for (PolledAgent each : polled) {
+		for (HubProperties.Agent each : polled) {
 			ZmqAddress source = ZmqAddress.parseDnsSource(each.source());
 			String agent = agent(chart.selectedBy(chart.service(source.host()).getSpec().getSelector()).get(0));
 			assertThat(source).isEqualTo(new ZmqAddress("rel-agentry-" + agent + "-headless", 5556));
 			assertResolvesTo(chart, source, agent, "zmq-health");
 			assertThat(each.publicKey()).as(agent).isEqualTo(values.trust() ? publicKey(values, agent) : null);
+			assertThat(each.name()).as("the name the hub reports it under").isEqualTo(agent);
 		}
 	}
 
@@ -208,7 +207,7 @@ class HelmChartDiscoveryTests {
 			.isEqualTo("dns:///rel-agentry-model-worker-headless:5556");
 		assertThat(environment.property("observability-hub.agents[3].public-key"))
 			.isEqualTo(PUBLIC_KEYS.get(INTERRUPT_HANDLER));
-		assertThat(environment.list("observability-hub.agents", PolledAgent.class)).hasSize(4);
+		assertThat(environment.list("observability-hub.agents", HubProperties.Agent.class)).hasSize(4);
 	}
 
 	/**
@@ -261,7 +260,7 @@ class HelmChartDiscoveryTests {
 				.endsWith("-headless"));
 		ContainerEnvironment coordinator = new ContainerEnvironment(container(chart.deployment(COORDINATOR)));
 		assertResolvesTo(chart, ZmqAddress.parseDnsSource(coordinator.property(WORKERS)), MODEL_WORKER, "zmq");
-		for (PolledAgent each : polledByTheHub(chart)) {
+		for (HubProperties.Agent each : polledByTheHub(chart)) {
 			Service service = chart.service(ZmqAddress.parseDnsSource(each.source()).host());
 			assertThat(RenderedChart.headless(service)).isTrue();
 		}
