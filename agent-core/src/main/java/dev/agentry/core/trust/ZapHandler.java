@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import dev.agentry.core.zmq.ZmqLoop;
@@ -21,7 +22,7 @@ import org.zeromq.ZMQ;
  * the connection's {@code User-Id} to that key, which is how a request's caller is known.
  * A refused peer gets no connection (ZeroMQ sends it an ERROR command), is counted by socket
  * (the ZAP domain, which agent-core sets to the socket's name) and reason, and is logged once
- * per key, socket and reason. JeroMQ's {@code ZAuth} is not used: it neither counts nor tells
+ * per key, socket and reason, for at most {@link #LOGGED_PER_MINUTE} keys a minute. JeroMQ's {@code ZAuth} is not used: it neither counts nor tells
  * which socket refused, and it reads every file of its folder, secrets included.
  * <p>
  * It is bound before any CURVE socket binds and closed after the last one has closed (the
@@ -37,6 +38,11 @@ public final class ZapHandler {
 	public static final String UNKNOWN_KEY = "unknown_key";
 
 	public static final String NO_CURVE = "no_curve";
+
+	/** How many refused keys are logged a minute, at most. */
+	static final int LOGGED_PER_MINUTE = 10;
+
+	private static final long WINDOW_NANOS = TimeUnit.MINUTES.toNanos(1);
 
 	/** How many (key, socket, reason) refusals are remembered as logged; beyond, the oldest is forgotten. */
 	static final int LOGGED_REFUSALS = 4096;
@@ -84,6 +90,12 @@ public final class ZapHandler {
 	private final class Loop extends ZmqLoop {
 
 		private ZMQ.Socket rep;
+
+		private long windowStart = System.nanoTime();
+
+		private int loggedInWindow;
+
+		private long suppressed;
 
 		private final Map<String, Boolean> logged = new LinkedHashMap<>(64, 0.75f, true) {
 
@@ -168,13 +180,37 @@ public final class ZapHandler {
 
 		private void deny(List<byte[]> request, String domain, String address, String who, String reason) {
 			denials.denied(domain, reason);
-			if (this.logged.put(who + '\u0000' + domain + '\u0000' + reason, Boolean.TRUE) == null) {
+			if (this.logged.put(who + '\u0000' + domain + '\u0000' + reason, Boolean.TRUE) == null && mayLog()) {
 				logger.warn("Refused a peer on socket '" + domain + "' (" + reason + "): "
 						+ (UNKNOWN_KEY.equals(reason) ? "key " + who + " is not in agent.zmq.curve.authorized-keys"
 								: "mechanism " + who + ", not CURVE")
 						+ ", from " + address + "; further refusals of it are only counted");
 			}
 			reply(request, "400", "not authorized", "");
+		}
+
+		/**
+		 * At most {@link #LOGGED_PER_MINUTE} refused keys are logged a minute: a peer that makes
+		 * up a new key for every attempt must not fill the log. What is left out is told in one
+		 * line when the next minute begins; agent_auth_denied_total counts every refusal.
+		 */
+		private boolean mayLog() {
+			long now = System.nanoTime();
+			if (now - this.windowStart >= WINDOW_NANOS) {
+				if (this.suppressed > 0) {
+					logger.warn(this.suppressed + " further refused key(s) were not logged in the last minute "
+							+ "(at most " + LOGGED_PER_MINUTE + " a minute); agent_auth_denied_total counts them all");
+				}
+				this.windowStart = now;
+				this.loggedInWindow = 0;
+				this.suppressed = 0;
+			}
+			if (this.loggedInWindow < LOGGED_PER_MINUTE) {
+				this.loggedInWindow++;
+				return true;
+			}
+			this.suppressed++;
+			return false;
 		}
 
 		private void reply(List<byte[]> request, String status, String text, String userId) {

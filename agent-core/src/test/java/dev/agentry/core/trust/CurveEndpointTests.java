@@ -119,6 +119,21 @@ class CurveEndpointTests {
 	}
 
 	@Test
+	void aPeerThatMakesUpAKeyForEveryAttemptCannotFillTheLog(CapturedOutput output) {
+		int attempts = ZapHandler.LOGGED_PER_MINUTE + 15;
+		for (int i = 0; i < attempts; i++) {
+			TestCertificate stranger = TestCertificate.unwritten("stranger-" + i);
+			assertThat(callOnce(this.agent.endpoint(), (socket) -> stranger.client(socket, this.server.publicKey()),
+					300))
+				.isNull();
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> denied("main", ZapHandler.UNKNOWN_KEY) >= attempts);
+		assertThat(output.getOut().split("Refused a peer on socket", -1))
+			.as("one WARN per refused key, at most %d a minute", ZapHandler.LOGGED_PER_MINUTE)
+			.hasSize(ZapHandler.LOGGED_PER_MINUTE + 1);
+	}
+
+	@Test
 	void aPlainTextPeerIsRefusedAndCounted() {
 		assertThat(callOnce(this.agent.endpoint(), (socket) -> {
 		})).isNull();
@@ -205,10 +220,14 @@ class CurveEndpointTests {
 
 	/** One request on a fresh socket; its reply, or {@code null} when none comes in time. */
 	private JsonNode callOnce(String endpoint, java.util.function.Consumer<ZMQ.Socket> setUp) {
+		return callOnce(endpoint, setUp, NO_REPLY_WAIT_MILLIS);
+	}
+
+	private JsonNode callOnce(String endpoint, java.util.function.Consumer<ZMQ.Socket> setUp, int waitMillis) {
 		ZMQ.Socket socket = this.peers.createSocket(SocketType.DEALER);
 		try {
 			socket.setLinger(0);
-			socket.setReceiveTimeOut(NO_REPLY_WAIT_MILLIS);
+			socket.setReceiveTimeOut(waitMillis);
 			setUp.accept(socket);
 			socket.connect(endpoint);
 			socket.send(new byte[0], ZMQ.SNDMORE);
