@@ -191,7 +191,7 @@ public final class AgentAutoConfiguration {
 	ZmqSockets agentZmqSockets(ZmqContextLifecycle context, AgentProperties properties, AgentMetrics metrics,
 			CurveTrust trust, ApplicationEventPublisher events) {
 		AgentProperties.Zmq zmq = properties.zmq();
-		ZapHandler.Denials denials = (socket, reason) -> metrics.authDenied(socket, reason).increment();
+		ZapHandler.Denials denials = new AuthDenials(metrics);
 		if (trust.enabled()) {
 			// Bound before the first CURVE socket binds (every socket comes from here) and
 			// closed after the last one.

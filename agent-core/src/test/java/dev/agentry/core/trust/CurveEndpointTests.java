@@ -134,10 +134,14 @@ class CurveEndpointTests {
 	}
 
 	@Test
-	void aPlainTextPeerIsRefusedAndCounted() {
-		assertThat(callOnce(this.agent.endpoint(), (socket) -> {
-		})).isNull();
-		await().atMost(Duration.ofSeconds(10)).until(() -> denied("main", ZapHandler.NO_CURVE) >= 1);
+	void aPlainTextPeerIsRefusedCountedAndLogged(CapturedOutput output) {
+		for (int i = 0; i < 3; i++) {
+			assertThat(callOnce(this.agent.endpoint(), (socket) -> {
+			})).isNull();
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> denied("main", ZapHandler.NO_CURVE) >= 3);
+		assertThat(output.getOut().split("refused a peer without CURVE", -1)).as("logged once, counted each time")
+			.hasSize(2);
 	}
 
 	@Test
