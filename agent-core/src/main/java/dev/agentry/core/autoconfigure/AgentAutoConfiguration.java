@@ -55,7 +55,6 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.LivenessState;
 import org.springframework.boot.availability.ReadinessState;
@@ -81,6 +80,14 @@ import org.springframework.core.env.Environment;
 @ConditionalOnClass(ZContext.class)
 @EnableConfigurationProperties(AgentProperties.class)
 public final class AgentAutoConfiguration {
+
+	/**
+	 * A registry is used when agent.registry.endpoint is set to something other than 'none' (the
+	 * chart sets 'none' when Kubernetes' DNS finds the agents, over the samples' local default).
+	 */
+	static final String REGISTRY_ENABLED = "!'${agent.registry.endpoint:}'.isBlank() "
+			+ "and !'${agent.registry.endpoint:}'.trim().equalsIgnoreCase('none')";
+
 
 	private static final Log logger = LogFactory.getLog(AgentAutoConfiguration.class);
 
@@ -322,7 +329,7 @@ public final class AgentAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	@ConditionalOnProperty("agent.registry.endpoint")
+	@ConditionalOnExpression(REGISTRY_ENABLED)
 	RegistryClient agentRegistryClient(AgentClients clients, AgentProperties properties, AgentJson json) {
 		return new RegistryClient(clients.create("registry", List.of(properties.registry().endpoint()),
 				AgentTrust.registryKey(properties)), json.mapper(), REGISTRY_CALL_TIMEOUT);
@@ -330,7 +337,7 @@ public final class AgentAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	@ConditionalOnProperty("agent.registry.endpoint")
+	@ConditionalOnExpression(REGISTRY_ENABLED)
 	RegistryRegistration agentRegistryRegistration(RegistryClient registry, AgentStatus status,
 			AgentProperties properties, Environment environment, RequestEndpoints endpoints,
 			ObjectProvider<HealthSocket> health, ZmqSockets sockets) {

@@ -119,7 +119,8 @@ public record AgentProperties(String name, String advertiseHost, @DefaultValue E
 	/**
 	 * The service registry.
 	 *
-	 * @param endpoint Request endpoint of the registry; unset, the agent does not register.
+	 * @param endpoint Request endpoint of the registry; unset or 'none', the agent does not
+	 * register (nor look anything up there).
 	 * @param ttl How long the registry keeps this agent without a heartbeat.
 	 * @param heartbeatInterval Period of the heartbeats.
 	 * @param publicKey The registry's CURVE public key (Z85, 40 characters), pinned when
@@ -127,6 +128,12 @@ public record AgentProperties(String name, String advertiseHost, @DefaultValue E
 	 */
 	public record Registry(String endpoint, @DefaultValue("10s") Duration ttl,
 			@DefaultValue("3s") Duration heartbeatInterval, String publicKey) {
+
+		/** Whether a registry is configured: an endpoint that is neither blank nor 'none'. */
+		public boolean enabled() {
+			return this.endpoint != null && !this.endpoint.isBlank() && !"none".equalsIgnoreCase(this.endpoint.trim());
+		}
+
 	}
 
 	/**

@@ -13,6 +13,8 @@ import dev.agentry.core.endpoint.AgentAction;
 import dev.agentry.core.endpoint.AgentActions;
 import dev.agentry.core.endpoint.RequestEndpoint;
 import dev.agentry.core.health.HealthSocket;
+import dev.agentry.core.registry.RegistryClient;
+import dev.agentry.core.registry.RegistryRegistration;
 import dev.agentry.core.metrics.AgentMetrics;
 import dev.agentry.core.shutdown.DrainCoordinator;
 import dev.agentry.core.shutdown.ShutdownBudget;
@@ -147,6 +149,22 @@ class AgentAutoConfigurationTests {
 			assertThat(context).doesNotHaveBean(HealthSocket.class);
 			assertThat(context).hasSingleBean(RequestEndpoints.class);
 		});
+	}
+
+	@Test
+	void aRegistryEndpointRegistersAndNoneOrNothingDoesNot() {
+		this.runner.withPropertyValues("agent.registry.endpoint=tcp://127.0.0.1:1").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).hasSingleBean(RegistryClient.class).hasSingleBean(RegistryRegistration.class);
+		});
+		for (String none : new String[] { "agent.registry.endpoint=none", "agent.registry.endpoint= NONE ",
+				"agent.registry.endpoint=", "agent.name=no-registry" }) {
+			this.runner.withPropertyValues(none).run((context) -> {
+				assertThat(context).as(none).hasNotFailed();
+				assertThat(context).as(none).doesNotHaveBean(RegistryClient.class)
+					.doesNotHaveBean(RegistryRegistration.class);
+			});
+		}
 	}
 
 	@Test

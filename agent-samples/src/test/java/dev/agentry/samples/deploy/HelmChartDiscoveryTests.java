@@ -144,8 +144,9 @@ class HelmChartDiscoveryTests {
 		for (Deployment deployment : rendering(values).deployments()) {
 			ContainerEnvironment environment = new ContainerEnvironment(container(deployment));
 			AgentProperties.Registry registry = environment.agent().registry();
-			assertThat(registry.endpoint()).as(agent(deployment)).isNull();
-			assertThat(environment.property("agent.registry.endpoint")).as(agent(deployment)).isNull();
+			// 'none', not unset: it also overrides the samples jar's local default.
+			assertThat(registry.enabled()).as(agent(deployment)).isFalse();
+			assertThat(environment.property("agent.registry.endpoint")).as(agent(deployment)).isEqualTo("none");
 			assertThat(environment.property("agent.registry.public-key")).as(agent(deployment)).isNull();
 		}
 	}

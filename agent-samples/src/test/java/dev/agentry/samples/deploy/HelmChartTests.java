@@ -288,8 +288,11 @@ class HelmChartTests {
 		for (Deployment deployment : chart.deployments()) {
 			AgentProperties agent = new ContainerEnvironment(container(deployment)).agent();
 			assertThat(agent.advertiseHost()).isEqualTo(ContainerEnvironment.POD_IP);
-			if (agent(deployment).equals(REGISTRY) || values.discovery() == ValuesSet.Discovery.KUBERNETES) {
+			if (agent(deployment).equals(REGISTRY)) {
 				assertThat(agent.registry().endpoint()).as(agent(deployment)).isNull();
+			}
+			else if (values.discovery() == ValuesSet.Discovery.KUBERNETES) {
+				assertThat(agent.registry().enabled()).as(agent(deployment)).isFalse();
 			}
 			else {
 				assertRoutesTo(chart, ZmqAddress.parse(agent.registry().endpoint()), REGISTRY, "zmq");
