@@ -76,10 +76,10 @@ class DnsDiscoveryIT {
 			.property("observability-hub.agents[0].name", "model-worker")
 			.start();
 		this.agents.add(hub);
-		first.awaitReady(Duration.ofSeconds(90));
-		second.awaitReady(Duration.ofSeconds(90));
-		coordinator.awaitReady(Duration.ofSeconds(90));
-		hub.awaitReady(Duration.ofSeconds(90));
+		first.awaitReady(Duration.ofSeconds(180));
+		second.awaitReady(Duration.ofSeconds(180));
+		coordinator.awaitReady(Duration.ofSeconds(180));
+		hub.awaitReady(Duration.ofSeconds(180));
 		// The hub polls every address of the name, without a registry.
 		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
 			try (ZmqTestClient client = ZmqTestClient.req("tcp://127.0.0.1:" + hub.ports().endpoint())) {
@@ -104,7 +104,7 @@ class DnsDiscoveryIT {
 			String[][] rolls = { { "127.0.0.2", "127.0.0.4" }, { "127.0.0.3", "127.0.0.5" } };
 			AgentProcess[] old = { first, second };
 			for (int i = 0; i < rolls.length; i++) {
-				AgentProcess replacement = worker(rolls[i][1]).awaitReady(Duration.ofSeconds(90));
+				AgentProcess replacement = worker(rolls[i][1]).awaitReady(Duration.ofSeconds(180));
 				String instance = instanceOf(replacement, rolls[i][1]);
 				live.add(rolls[i][1]);
 				writeHosts(live);
