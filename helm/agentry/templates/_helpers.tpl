@@ -187,7 +187,8 @@ handler holds one certificate.
 {{- if and $curve.interruptHandlerPublicKey (ne $curve.interruptHandlerPublicKey $fromMap) }}
 {{- fail (printf "security.curve.interruptHandlerPublicKey %q and security.curve.publicKeys.streaming-interrupt-handler %q differ: the handler holds one certificate. Give its public key once, in publicKeys." $curve.interruptHandlerPublicKey $fromMap) }}
 {{- end }}
-{{- include "agentry.curvePublicKey" (dict "value" "publicKeys.streaming-interrupt-handler" "key" $fromMap "of" "the streaming-interrupt-handler") }}
+{{- /* The interrupt subscription pins one key: the first of a rotation's list. */}}
+{{- include "agentry.curvePublicKey" (dict "value" "publicKeys.streaming-interrupt-handler" "key" (first (splitList "," $fromMap)) "of" "the streaming-interrupt-handler") }}
 {{- else }}
 {{- include "agentry.curvePublicKey" (dict "value" "interruptHandlerPublicKey" "key" $curve.interruptHandlerPublicKey "of" "the streaming-interrupt-handler" "or" "publicKeys.streaming-interrupt-handler") }}
 {{- end }}
@@ -200,12 +201,14 @@ Call with (dict "root" $ "agent" $name "client" $client), $client being who pins
 */}}
 {{- define "agentry.servicePublicKey" -}}
 {{- $keys := default dict .root.Values.security.curve.publicKeys }}
-{{- include "agentry.curvePublicKey" (dict "value" (printf "publicKeys.%s" .agent) "key" (index $keys .agent | default "") "of" (printf "the %s" .agent) "pinnedBy" .client) }}
+{{- include "agentry.curvePublicKey" (dict "value" (printf "publicKeys.%s" .agent) "key" (index $keys .agent | default "") "of" (printf "the %s" .agent) "pinnedBy" .client "list" true) }}
 {{- end }}
 
 {{/*
 A public key value, checked: security.curve.<value> must be 40 Z85 characters. Optional: "or",
-another value that may give the key instead; "pinnedBy", the agent that pins it.
+another value that may give the key instead; "pinnedBy", the agent that pins it; "list", true
+where a comma-separated list of keys is allowed (the old and the new key while a service's key
+is rotated: its clients try each).
 */}}
 {{- define "agentry.curvePublicKey" -}}
 {{- $key := .key }}
@@ -220,8 +223,13 @@ another value that may give the key instead; "pinnedBy", the agent that pins it.
 {{- end }}
 {{- fail (printf "security.curve.enabled needs security.curve.%s%s: %s's public key, the 40 Z85 characters of the public-key line in its .key file (keygen writes it)%s" .value $or .of $pinnedBy) }}
 {{- end }}
-{{- if not (regexMatch `^[0-9a-zA-Z.:+=^!/*?&<>()\[\]{}@%$#-]{40}$` $key) }}
-{{- fail (printf "security.curve.%s %q is not a CURVE public key: it must be 40 Z85 characters (0-9 a-z A-Z . - : + = ^ ! / * ? & < > ( ) [ ] { } @ %% $ #), the public-key line of %s's .key file without its quotes" .value $key .of) }}
+{{- $z85 := `[0-9a-zA-Z.:+=^!/*?&<>()\[\]{}@%$#-]{40}` }}
+{{- $pattern := printf "^%s$" $z85 }}
+{{- if .list }}
+{{- $pattern = printf "^%s(,%s)*$" $z85 $z85 }}
+{{- end }}
+{{- if not (regexMatch $pattern $key) }}
+{{- fail (printf "security.curve.%s %q is not a CURVE public key: it must be 40 Z85 characters (0-9 a-z A-Z . - : + = ^ ! / * ? & < > ( ) [ ] { } @ %% $ #), the public-key line of %s's .key file without its quotes%s" .value $key .of (ternary " (or, while it is rotated, the old and the new key separated by a comma)" "" (.list | default false))) }}
 {{- end }}
 {{- $key }}
 {{- end }}

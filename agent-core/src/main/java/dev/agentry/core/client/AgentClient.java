@@ -24,6 +24,7 @@ import java.util.function.Supplier;
 
 import dev.agentry.core.endpoint.AgentError;
 import dev.agentry.core.endpoint.ErrorReply;
+import dev.agentry.core.trust.CurveKeys;
 import dev.agentry.core.zmq.ResolveBackOff;
 import dev.agentry.core.zmq.ZmqLoop;
 import dev.agentry.core.zmq.ZmqSockets;
@@ -80,7 +81,11 @@ public final class AgentClient {
 
 	private final Supplier<List<String>> endpoints;
 
-	/** Each endpoint's CURVE public key (Z85), pinned when it is connected; unused without CURVE. */
+	/**
+	 * Each endpoint's CURVE public key (Z85), pinned when it is connected; unused without CURVE.
+	 * A comma-separated list names the keys a service may hold while its key is rotated: a
+	 * connection that never completes its handshake is made again with the next one.
+	 */
 	private final Function<String, String> serverKeys;
 
 	private final ZmqSockets sockets;
@@ -267,6 +272,9 @@ public final class AgentClient {
 		/** Dropped connections watched until they come back or their socket is replaced. */
 		private final Set<Link> down = new HashSet<>();
 
+		/** Which of an endpoint's candidate keys its next socket pins (a list while a key is rotated). */
+		private final Map<String, Integer> keyChoice = new HashMap<>();
+
 		/** The grace of the next socket to a peer whose last one was replaced without ever connecting. */
 		private final Map<String, Duration> nextGrace = new HashMap<>();
 
@@ -340,6 +348,7 @@ public final class AgentClient {
 					close(entry.getValue());
 					this.lastUsed.remove(endpoint);
 					this.nextGrace.remove(endpoint);
+					this.keyChoice.remove(endpoint);
 					return true;
 				}
 				return false;
@@ -391,8 +400,11 @@ public final class AgentClient {
 				this.peers.remove(link.endpoint);
 				close(peer);
 				lost(link);
-				// A socket that connected once gets the first grace again; one that never did, a longer one.
-				this.nextGrace.put(link.endpoint, link.everReady ? DROPPED_GRACE : ResolveBackOff.after(link.grace));
+				// A socket that connected once gets the first grace again; one that never did tries the
+				// next candidate key, if any is left to try, or waits longer.
+				boolean anotherKey = !link.everReady && nextKey(link.endpoint);
+				this.nextGrace.put(link.endpoint,
+						(link.everReady || anotherKey) ? DROPPED_GRACE : ResolveBackOff.after(link.grace));
 				logger.info("Agent client '" + name + "' replaced its socket to " + link.endpoint
 						+ ": the connection dropped and did not come back within " + link.grace.toMillis() + " ms");
 			}
@@ -479,6 +491,20 @@ public final class AgentClient {
 				this.peers.put(endpoint, peer);
 			}
 			return peer;
+		}
+
+		/**
+		 * Moves an endpoint on to its next candidate key (CURVE keys being rotated); whether that
+		 * key has not been tried in this round.
+		 */
+		private boolean nextKey(String endpoint) {
+			int candidates = sockets.curve() ? CurveKeys.candidates(serverKeys.apply(endpoint)).size() : 0;
+			if (candidates < 2) {
+				return false;
+			}
+			int next = (this.keyChoice.getOrDefault(endpoint, 0) + 1) % candidates;
+			this.keyChoice.put(endpoint, next);
+			return next != 0;
 		}
 
 		private boolean keyChanged(Peer peer) {
@@ -670,7 +696,10 @@ public final class AgentClient {
 
 		private Peer connect(String endpoint) {
 			Link link = new Link(endpoint, this.nextGrace.getOrDefault(endpoint, DROPPED_GRACE));
-			String serverKey = sockets.curve() ? serverKeys.apply(endpoint) : null;
+			String keys = sockets.curve() ? serverKeys.apply(endpoint) : null;
+			List<String> candidates = CurveKeys.candidates(keys);
+			String serverKey = candidates.isEmpty() ? keys
+					: candidates.get(this.keyChoice.getOrDefault(endpoint, 0) % candidates.size());
 			ZMQ.Socket socket;
 			try {
 				socket = sockets.client(SocketType.DEALER, "client-" + name, serverKey, listener(link));
@@ -698,7 +727,7 @@ public final class AgentClient {
 				logger.info("Agent client '" + name + "' connected to " + endpoint + ", which it could not before");
 			}
 			int index = this.poller.register(socket, ZMQ.Poller.POLLIN);
-			return new Peer(socket, index, link, serverKey);
+			return new Peer(socket, index, link, keys);
 		}
 
 		private ZmqSockets.ConnectionListener listener(Link link) {
@@ -743,7 +772,7 @@ public final class AgentClient {
 	private record Unconnectable(String reason, Duration backOff, long retryAt) {
 	}
 
-	/** A peer's socket, its index in the poller, its connection and the server key it pins. */
+	/** A peer's socket, its index in the poller, its connection and the server key(s) it was made for. */
 	private record Peer(ZMQ.Socket socket, int index, Link link, String serverKey) {
 	}
 

@@ -174,7 +174,8 @@ public final class ZmqSockets {
 			socket.setMaxMsgSize(this.maxMessageSize);
 		}
 		socket.setEventHook((event) -> onEvent(purpose, event, connections),
-				ZMQ.EVENT_DISCONNECTED | ZMQ.EVENT_HANDSHAKE_PROTOCOL | ZMQ.HANDSHAKE_FAILED_PROTOCOL);
+				ZMQ.EVENT_DISCONNECTED | ZMQ.EVENT_HANDSHAKE_PROTOCOL | ZMQ.HANDSHAKE_SUCCEEDED
+						| ZMQ.HANDSHAKE_FAILED_PROTOCOL);
 		return socket;
 	}
 
@@ -195,10 +196,16 @@ public final class ZmqSockets {
 	/** What a peer may have queued on a socket, in bytes, through its receive high-water mark. */
 	static final long QUEUED_BYTES_PER_PEER = 16L * 1024 * 1024;
 
+	/** The revision that JeroMQ's HANDSHAKE_PROTOCOL event gives ZMTP 3.x (its Protocol.V3's ordinal). */
+	private static final int ZMTP_3 = 3;
+
 	/** What a socket's owner may want to know of its connections. */
 	public interface ConnectionListener {
 
-		/** A connection completed its handshake: messages sent now reach the peer. */
+		/**
+		 * A connection completed its whole handshake, the security mechanism's included (CURVE:
+		 * the server holds the key the socket pins): messages sent now reach the peer.
+		 */
 		void ready();
 
 		/** A connection dropped: what was in flight on it is lost. */
@@ -228,8 +235,18 @@ public final class ZmqSockets {
 			}
 			return;
 		}
-		if (event.getEvent() == ZMonitor.Event.HANDSHAKE_PROTOCOL) {
+		if (event.getEvent() == ZMonitor.Event.HANDSHAKE_SUCCEEDED) {
 			connections.ready();
+			return;
+		}
+		if (event.getEvent() == ZMonitor.Event.HANDSHAKE_PROTOCOL) {
+			// The greeting only. A ZMTP 3 peer still has its security handshake to pass (CURVE
+			// may fail it: patch 9 then tells HANDSHAKE_SUCCEEDED or nothing); a ZMTP 1 or 2 peer
+			// has none, and is up now.
+			Object version = event.getValue();
+			if (version instanceof Integer revision && revision < ZMTP_3) {
+				connections.ready();
+			}
 			return;
 		}
 		if (event.getEvent() == ZMonitor.Event.DISCONNECTED) {

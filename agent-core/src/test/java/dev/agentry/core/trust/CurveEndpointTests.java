@@ -188,6 +188,23 @@ class CurveEndpointTests {
 		assertThat(noKey.path("message").asString()).contains("public key");
 	}
 
+	/**
+	 * While a service's key is rotated, its pods hold the old key or the new one: a client given
+	 * both pins one, and a connection that never completes its handshake is made again with the
+	 * other.
+	 */
+	@Test
+	void aClientGivenTheOldAndTheNewKeyReachesAServerThatHoldsEither() {
+		AgentClients clients = this.agent.bean(AgentClients.class);
+		ObjectNode request = mapper.createObjectNode().put("action", "whoami");
+		String other = TestCertificate.unwritten("rotated-away").publicKey();
+		for (String keys : new String[] { other + "," + this.server.publicKey(), this.server.publicKey() + ", " + other }) {
+			JsonNode reply = clients.create("rotating", java.util.List.of(this.agent.endpoint()), keys)
+				.call(request, Duration.ofSeconds(15));
+			assertThat(reply.path("status").asString()).as("with keys %s: %s", keys, reply).isEqualTo("ok");
+		}
+	}
+
 	@Test
 	void onlyTheCallerThatSentARequestCanCancelIt() throws Exception {
 		CountDownLatch gate = new CountDownLatch(1);

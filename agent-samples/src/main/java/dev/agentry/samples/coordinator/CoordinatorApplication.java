@@ -26,9 +26,10 @@ public class CoordinatorApplication {
 	AgentClient workers(AgentClients clients, CoordinatorProperties properties,
 			ObjectProvider<RegistryClient> registry, ZmqSockets sockets) {
 		if (sockets.curve() && !properties.workers().trim().startsWith("registry:")
-				&& !CurveKeys.isKey(properties.workersPublicKey())) {
+				&& !CurveKeys.isKeyList(properties.workersPublicKey())) {
 			throw new IllegalStateException("request-coordinator.workers-public-key must be the workers' CURVE public "
-					+ "key (40 Z85 characters) when CURVE is on and request-coordinator.workers is not a registry source");
+					+ "key (40 Z85 characters; while it is rotated, the old and the new key separated by a comma) when "
+					+ "CURVE is on and request-coordinator.workers is not a registry source");
 		}
 		return clients.create("model-workers", EndpointSources.parse(properties.workers(),
 				properties.workersPublicKey(), registry.getIfAvailable(), properties.refreshInterval()));

@@ -34,9 +34,10 @@ final class HubSources implements Supplier<Optional<List<RegisteredInstance>>>, 
 				throw new IllegalArgumentException("observability-hub.agents[].source must be dns:///host:port, not '"
 						+ agent.source() + "'");
 			}
-			if (curve && !CurveKeys.isKey(agent.publicKey())) {
+			if (curve && !CurveKeys.isKeyList(agent.publicKey())) {
 				throw new IllegalArgumentException("observability-hub.agents[].public-key of " + agent.source()
-						+ " must be its CURVE public key (40 Z85 characters) when CURVE is on");
+						+ " must be its CURVE public key (40 Z85 characters; while it is rotated, the old and the new "
+						+ "key separated by a comma) when CURVE is on");
 			}
 			EndpointSource source = EndpointSources.dns(agent.source(), agent.publicKey(), refresh);
 			String name = (agent.name() != null && !agent.name().isBlank()) ? agent.name() : host(agent.source());

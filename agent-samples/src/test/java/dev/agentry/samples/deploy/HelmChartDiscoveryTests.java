@@ -197,6 +197,33 @@ class HelmChartDiscoveryTests {
 		}
 	}
 
+	/**
+	 * While a service's key is rotated its clients are given the old and the new key: the
+	 * coordinator and the hub take the list (they try each), the model-workers' interrupt
+	 * subscription pins the first; a list with anything but keys fails rendering.
+	 */
+	@Test
+	void aKeyBeingRotatedIsGivenAsTheOldAndTheNewKey() throws Exception {
+		String old = PUBLIC_KEYS.get(MODEL_WORKER);
+		String next = "Ax7@b$9zQ!kL2mN4pR6tV8wY0#cE3gI5jK7lM9oP";
+		Path rotation = helmHome.resolve("rotation.yaml");
+		java.nio.file.Files.writeString(rotation, "security:\n  curve:\n    publicKeys:\n      model-worker: \"" + old
+				+ "," + next + "\"\n      streaming-interrupt-handler: \"" + PUBLIC_KEYS.get(INTERRUPT_HANDLER) + ","
+				+ next + "\"\n");
+		RenderedChart chart = RenderedChart.parse(helm()
+			.template(List.of(Repository.TRUST_KUBERNETES_VALUES, rotation))
+			.outIfSucceeded());
+		assertThat(new ContainerEnvironment(container(chart.deployment(COORDINATOR))).property(WORKERS_PUBLIC_KEY))
+			.isEqualTo(old + "," + next);
+		assertThat(new ContainerEnvironment(container(chart.deployment(MODEL_WORKER)))
+			.property("model-worker.interrupt-public-key")).isEqualTo(PUBLIC_KEYS.get(INTERRUPT_HANDLER));
+		java.nio.file.Files.writeString(rotation,
+				"security:\n  curve:\n    publicKeys:\n      model-worker: \"" + old + ",not-a-key\"\n");
+		Command.Result refused = helm().template(List.of(Repository.TRUST_KUBERNETES_VALUES, rotation));
+		assertThat(refused.exit()).isNotZero();
+		assertThat(refused.err()).contains("security.curve.publicKeys.model-worker").contains("is not a CURVE public key");
+	}
+
 	/** The environment's names really bind to the hub's indexed list, as Spring binds it. */
 	@Test
 	void theHubsIndexedEnvironmentNamesBindToItsListOfAgents() throws Exception {
