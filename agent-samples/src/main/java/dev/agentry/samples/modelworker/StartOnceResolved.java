@@ -2,14 +2,14 @@ package dev.agentry.samples.modelworker;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.time.Duration;
 
-import dev.agentry.core.zmq.ResolveBackOff;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.Lifecycle;
+import org.springframework.util.backoff.BackOffExecution;
+import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
  * Starts a stream component that connects to a {@code tcp://host:port} URL only once the host
@@ -27,6 +27,12 @@ import org.springframework.context.Lifecycle;
 final class StartOnceResolved<T extends Lifecycle & DisposableBean> implements Lifecycle, DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(StartOnceResolved.class);
+
+	/**
+	 * How often the name is looked up again: from 250 ms, because a new Service or container
+	 * name usually resolves within a moment, doubling up to 5 s, for as long as it takes.
+	 */
+	private static final ExponentialBackOff RESOLVE_BACK_OFF = resolveBackOff();
 
 	private final String name;
 
@@ -96,7 +102,7 @@ final class StartOnceResolved<T extends Lifecycle & DisposableBean> implements L
 
 	private void startOnceResolved() {
 		String host = hostOf(this.url);
-		Duration retry = ResolveBackOff.FIRST;
+		BackOffExecution retries = RESOLVE_BACK_OFF.start();
 		boolean warned = false;
 		while (true) {
 			String failure = (host != null) ? lookUp(host) : null;
@@ -118,15 +124,20 @@ final class StartOnceResolved<T extends Lifecycle & DisposableBean> implements L
 							+ "); it connects once the name resolves");
 				}
 				try {
-					this.lock.wait(retry.toMillis());
+					this.lock.wait(retries.nextBackOff());
 				}
 				catch (InterruptedException ex) {
 					Thread.currentThread().interrupt();
 					return;
 				}
 			}
-			retry = ResolveBackOff.after(retry);
 		}
+	}
+
+	private static ExponentialBackOff resolveBackOff() {
+		ExponentialBackOff backOff = new ExponentialBackOff(250, 2);
+		backOff.setMaxInterval(5000);
+		return backOff;
 	}
 
 	/**
