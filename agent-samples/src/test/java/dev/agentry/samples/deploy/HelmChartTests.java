@@ -145,17 +145,17 @@ class HelmChartTests {
 		RenderedChart chart = RenderedChart.parse(helm().template(List.of(), "shutdown.delay=500ms",
 				"shutdown.zmqLinger=250ms", "shutdown.workerJoinTimeout=1m")
 			.outIfSucceeded());
-		Deployment registry = chart.deployment("request-coordinator");
-		ShutdownBudget budget = new ContainerEnvironment(container(registry)).shutdownBudget(0, 1);
+		Deployment whole = chart.deployment("request-coordinator");
+		ShutdownBudget budget = new ContainerEnvironment(container(whole)).shutdownBudget(0, 1);
 		// 0.5 s + 10 s + 60 s, 4 x 0.25 s of linger, 4.5 s of margins, then 5 s to exit: 81 s.
 		assertThat(budget.worstCase()).isEqualTo(Duration.ofMillis(76_000));
-		assertThat(registry.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds()).isEqualTo(81);
+		assertThat(whole.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds()).isEqualTo(81);
 		RenderedChart odd = RenderedChart.parse(helm().template(List.of(), "shutdown.delay=501ms").outIfSucceeded());
 		Deployment coordinator = odd.deployment("request-coordinator");
-		// 33.5 s + 1 ms, then 5 s to exit: 38.501 s, rounded up.
-		assertThat(coordinator.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds()).isEqualTo(39);
+		// 0.501 s + 10 s + 10 s, 4 x 1 s of linger, 4.5 s of margins, then 5 s to exit: 34.001 s, rounded up.
+		assertThat(coordinator.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds()).isEqualTo(35);
 		assertThat(new ContainerEnvironment(container(coordinator)).shutdownBudget().gracePeriod())
-			.isEqualTo(Duration.ofSeconds(39));
+			.isEqualTo(Duration.ofSeconds(35));
 	}
 
 	/** The streams and clients (the registry's aside) of each sample agent, as the chart's values give them. */
