@@ -113,24 +113,41 @@ these forms; the fail guards a value that bypassed it.
 
 {{/*
 One agent's shutdown settings as JSON: the global `shutdown` with the agent's overrides,
-plus the grace period. The budget is agent-core's ShutdownBudget: delay + drainTimeout +
-workerJoinTimeout + zmqLinger is the longest the shutdown steps can take; the JVM's exit
-needs exitMargin on top. A grace period below that would let the kubelet's SIGKILL cut a
-drain short, so an explicit lower value fails rendering.
+plus its budget and the grace period. The budget adds up the same terms as agent-core's
+ShutdownBudget (keep the two in step; HelmChartTests compares them): delay, drainTimeout,
+the flush (zmqLinger) and the endpoints' margin (1 s), the liveness probe (0.5 s), 5 s per
+stream, workerJoinTimeout, the health socket (zmqLinger + 1 s), each client (zmqLinger +
+1 s; the registry's client counts with discovery: registry), the ZAP handler (0.5 s, with
+CURVE), the context (zmqLinger + 1 s) and the Pushgateway push (20 s, when enabled). The
+JVM's exit needs exitMargin on top. A grace period below that would let the kubelet's
+SIGKILL cut a drain short, so an explicit lower value fails rendering.
 Call with (dict "root" $ "agent" $name "values" $agentValues).
 */}}
 {{- define "agentry.shutdown" -}}
 {{- $s := mergeOverwrite (deepCopy .root.Values.shutdown) (deepCopy (default dict .values.shutdown)) }}
-{{- $steps := add (include "agentry.millis" $s.delay | int64) (include "agentry.millis" $s.drainTimeout | int64) (include "agentry.millis" $s.workerJoinTimeout | int64) (include "agentry.millis" $s.zmqLinger | int64) }}
-{{- $budgetMillis := add $steps (include "agentry.millis" $s.exitMargin | int64) }}
-{{- $minimum := div (add $budgetMillis 999) 1000 }}
+{{- $linger := include "agentry.millis" $s.zmqLinger | int64 }}
+{{- $socketClose := add $linger 1000 }}
+{{- $clients := $s.clients | default 0 | int64 }}
+{{- if and (ne .agent "service-registry") (ne .root.Values.discovery "kubernetes") }}
+{{- $clients = add1 $clients }}
+{{- end }}
+{{- $streams := $s.streams | default 0 | int64 }}
+{{- $budget := add (include "agentry.millis" $s.delay | int64) (include "agentry.millis" $s.drainTimeout | int64) $linger 1000 500 (mul $streams 5000) (include "agentry.millis" $s.workerJoinTimeout | int64) $socketClose (mul $clients $socketClose) $socketClose }}
+{{- if .root.Values.security.curve.enabled }}
+{{- $budget = add $budget 500 }}
+{{- end }}
+{{- if .root.Values.pushgateway.enabled }}
+{{- $budget = add $budget 20000 }}
+{{- end }}
+{{- $minimum := div (add $budget (include "agentry.millis" $s.exitMargin | int64) 999) 1000 }}
 {{- $grace := $minimum }}
 {{- if not (kindIs "invalid" $s.terminationGracePeriodSeconds) }}
 {{- $grace = $s.terminationGracePeriodSeconds | int64 }}
 {{- if lt $grace $minimum }}
-{{- fail (printf "agents.%s: terminationGracePeriodSeconds %d is below the shutdown budget of %ds (delay %s + drainTimeout %s + workerJoinTimeout %s + zmqLinger %s + exitMargin %s): the kubelet would kill the agent in the middle of its drain. Raise it to at least %d or lower the timeouts." .agent $grace $minimum (toString $s.delay) (toString $s.drainTimeout) (toString $s.workerJoinTimeout) (toString $s.zmqLinger) (toString $s.exitMargin) $minimum) }}
+{{- fail (printf "agents.%s: terminationGracePeriodSeconds %d is below the shutdown budget of %ds (%d ms for the steps: delay %s + drainTimeout %s + workerJoinTimeout %s + zmqLinger %s per socket, with %d stream(s) and %d client(s), and their margins; exitMargin %s): the kubelet would kill the agent in the middle of its drain. Raise it to at least %d or lower the timeouts." .agent $grace $minimum $budget (toString $s.delay) (toString $s.drainTimeout) (toString $s.workerJoinTimeout) (toString $s.zmqLinger) $streams $clients (toString $s.exitMargin) $minimum) }}
 {{- end }}
 {{- end }}
+{{- $_ := set $s "budgetMillis" $budget }}
 {{- $_ := set $s "gracePeriodSeconds" $grace }}
 {{- toJson $s }}
 {{- end }}

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 
 import dev.agentry.core.AgentJson;
@@ -101,15 +100,10 @@ public final class AgentAutoConfiguration {
 
 	@Bean
 	static PhaseTimeouts agentPhaseTimeouts(Environment environment) {
-		AgentProperties properties = Binder.get(environment)
-			.bindOrCreate("agent", AgentProperties.class);
-		AgentProperties.Shutdown shutdown = properties.shutdown();
-		Duration linger = properties.zmq().linger();
-		Duration margin = Duration.ofSeconds(5);
-		return new PhaseTimeouts(Map.of(AgentPhases.ENDPOINTS, shutdown.drainTimeout().plus(linger).plus(margin),
-				AgentPhases.STREAMS, linger.plus(margin).plus(margin), AgentPhases.WORKERS,
-				shutdown.workerJoinTimeout().plus(margin), AgentPhases.HEALTH, linger.plus(margin), AgentPhases.CLIENTS,
-				linger.plus(margin), AgentPhases.CONTEXT, linger.plus(margin)));
+		// Before any bean exists: from the settings, the number of streams and clients unknown
+		// yet. Spring waits on a phase only for the asynchronous stops (the endpoints').
+		return shutdownBudget(Binder.get(environment).bindOrCreate("agent", AgentProperties.class), environment)
+			.phaseTimeouts();
 	}
 
 	@Bean
@@ -134,11 +128,10 @@ public final class AgentAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	StreamsStep agentStreamsStep(ShutdownRecorder recorder, ConfigurableListableBeanFactory beans,
-			ObjectProvider<RequestEndpoints> endpoints, ObjectProvider<ManagedStream> streams,
-			AgentProperties properties) {
-		Duration drainBound = properties.shutdown().drainTimeout().plus(properties.zmq().linger()).plusSeconds(5);
+			ObjectProvider<RequestEndpoints> endpoints, ObjectProvider<ManagedStream> streams, ShutdownBudget budget) {
+		// Against step 1's own deadline, so that this wait never adds a second drain to the budget.
 		return new StreamsStep(recorder, () -> streamComponents(beans),
-				() -> endpoints.ifAvailable((all) -> all.awaitStopped(drainBound)),
+				() -> endpoints.ifAvailable((all) -> all.awaitStopped(budget.leftForEndpoints(recorder.elapsed()))),
 				() -> streams.stream().map(ManagedStream::outcome).reduce(StepOutcome.GRACEFUL, StepOutcome::worst));
 	}
 
@@ -308,23 +301,32 @@ public final class AgentAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ShutdownReportWriter agentShutdownReportWriter(AgentStatus status, ShutdownRecorder recorder, ReportFiles files,
-			AgentMetrics metrics, ObjectProvider<MeterRegistry> registries, AgentJson json) {
-		return new ShutdownReportWriter(status, recorder, files, metrics, registries.orderedStream().toList(),
-				json.mapper());
+			ObjectProvider<MeterRegistry> registries, AgentJson json) {
+		return new ShutdownReportWriter(status, recorder, files, registries.orderedStream().toList(), json.mapper());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	ShutdownBudget agentShutdownBudget(AgentProperties properties) {
+	ShutdownBudget agentShutdownBudget(AgentProperties properties, Environment environment) {
+		return shutdownBudget(properties, environment);
+	}
+
+	/** The budget of these settings, before the streams and clients are counted. */
+	static ShutdownBudget shutdownBudget(AgentProperties properties, Environment environment) {
 		AgentProperties.Shutdown shutdown = properties.shutdown();
+		boolean curve = properties.zmq().curve() != null && properties.zmq().curve().enabled();
+		boolean push = environment.getProperty("management.prometheus.metrics.export.pushgateway.enabled",
+				Boolean.class, false);
 		return new ShutdownBudget(shutdown.delay(), shutdown.drainTimeout(), shutdown.workerJoinTimeout(),
-				properties.zmq().linger(), shutdown.gracePeriod());
+				properties.zmq().linger(), shutdown.gracePeriod(), 0, 0, curve, push);
 	}
 
 	@Bean
 	AgentReadyListener agentReadyListener(AgentStatus status, ShutdownBudget budget, ReportFiles files,
-			AgentMetrics metrics) {
-		return new AgentReadyListener(status, budget, files, metrics);
+			AgentMetrics metrics, ObjectProvider<ManagedStream> streams, ObjectProvider<AgentClients> clients) {
+		// Counted once the agent is ready, when every stream and client bean exists.
+		return new AgentReadyListener(status, () -> budget.withParts((int) streams.stream().count(),
+				clients.stream().mapToInt(AgentClients::count).sum()), files, metrics);
 	}
 
 	@Bean

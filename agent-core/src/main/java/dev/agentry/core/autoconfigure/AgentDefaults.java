@@ -22,7 +22,7 @@ public final class AgentDefaults implements EnvironmentPostProcessor, Ordered {
 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-		Duration drain = DurationStyle.detectAndParse(environment.getProperty("agent.shutdown.drain-timeout", "20s"));
+		Duration drain = DurationStyle.detectAndParse(environment.getProperty("agent.shutdown.drain-timeout", "10s"));
 		Map<String, Object> defaults = new LinkedHashMap<>();
 		defaults.put("server.shutdown", "graceful");
 		defaults.put("spring.lifecycle.timeout-per-shutdown-phase", drain.plusSeconds(10).toMillis() + "ms");

@@ -104,14 +104,16 @@ public record AgentProperties(String name, String advertiseHost, @DefaultValue E
 	 *
 	 * @param delay Wait of step 0, while the agent, already not ready, still serves;
 	 * replaces a preStop sleep.
-	 * @param drainTimeout Limit of step 1 for the requests in flight.
+	 * @param drainTimeout Limit of step 1 for the requests in flight. 10s, so that the whole
+	 * worst-case shutdown of an agent with no settings fits Kubernetes' default grace period
+	 * of 30s.
 	 * @param workerJoinTimeout Limit of step 3 for the workers to end.
 	 * @param gracePeriod Kubernetes' terminationGracePeriodSeconds; the worst-case shutdown
 	 * is checked against it at start-up.
 	 * @param reportFile Where step 7 writes the shutdown report. Defaults to
 	 * java.io.tmpdir/agentry/agent.name/last-shutdown.json.
 	 */
-	public record Shutdown(@DefaultValue("0s") Duration delay, @DefaultValue("20s") Duration drainTimeout,
+	public record Shutdown(@DefaultValue("0s") Duration delay, @DefaultValue("10s") Duration drainTimeout,
 			@DefaultValue("10s") Duration workerJoinTimeout, @DefaultValue("30s") Duration gracePeriod,
 			String reportFile) {
 	}

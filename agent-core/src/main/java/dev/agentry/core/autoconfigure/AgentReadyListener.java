@@ -1,5 +1,7 @@
 package dev.agentry.core.autoconfigure;
 
+import java.util.function.Supplier;
+
 import dev.agentry.core.AgentState;
 import dev.agentry.core.AgentStatus;
 import dev.agentry.core.metrics.AgentMetrics;
@@ -18,13 +20,13 @@ final class AgentReadyListener implements ApplicationListener<ApplicationReadyEv
 
 	private final AgentStatus status;
 
-	private final ShutdownBudget budget;
+	private final Supplier<ShutdownBudget> budget;
 
 	private final ReportFiles files;
 
 	private final AgentMetrics metrics;
 
-	AgentReadyListener(AgentStatus status, ShutdownBudget budget, ReportFiles files, AgentMetrics metrics) {
+	AgentReadyListener(AgentStatus status, Supplier<ShutdownBudget> budget, ReportFiles files, AgentMetrics metrics) {
 		this.status = status;
 		this.budget = budget;
 		this.files = files;
@@ -34,7 +36,7 @@ final class AgentReadyListener implements ApplicationListener<ApplicationReadyEv
 	@Override
 	public void onApplicationEvent(ApplicationReadyEvent event) {
 		this.files.publishLast(this.metrics);
-		this.budget.log(this.status.name());
+		this.budget.get().log(this.status.name());
 		if (this.status.advanceTo(AgentState.READY)) {
 			logger.info("Agent '" + this.status.name() + "' (" + this.status.instance() + ") is ready");
 		}

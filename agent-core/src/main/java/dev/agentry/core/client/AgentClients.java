@@ -9,29 +9,31 @@ import java.util.function.Supplier;
 
 import dev.agentry.core.AgentPhases;
 import dev.agentry.core.metrics.AgentMetrics;
+import dev.agentry.core.shutdown.ShutdownBudget;
 import dev.agentry.core.shutdown.ShutdownRecorder;
+import dev.agentry.core.shutdown.ShutdownStep;
+import dev.agentry.core.shutdown.Step;
 import dev.agentry.core.shutdown.StepOutcome;
+import dev.agentry.core.shutdown.StepRecord;
 import dev.agentry.core.zmq.ZmqSockets;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import tools.jackson.databind.ObjectMapper;
 
-import org.springframework.context.SmartLifecycle;
-
 /**
  * Creates {@link AgentClient}s and closes every one it created, after the endpoints,
  * streams and workers that call through them and before the ZMQ context: a client cannot
- * exist unmanaged.
+ * exist unmanaged. They close one after the other, each within its linger and
+ * {@link ShutdownBudget#SOCKET_CLOSE_MARGIN}, and are reported under the context step, one
+ * entry per client.
  */
-public final class AgentClients implements SmartLifecycle {
+public final class AgentClients extends ShutdownStep {
 
 	private static final Log logger = LogFactory.getLog(AgentClients.class);
 
 	private final ZmqSockets sockets;
 
 	private final ObjectMapper mapper;
-
-	private final ShutdownRecorder recorder;
 
 	private final Consumer<Throwable> onCrash;
 
@@ -43,8 +45,7 @@ public final class AgentClients implements SmartLifecycle {
 	/** The sources of the clients made from one, closed with them. */
 	private final List<EndpointSource> sources = new CopyOnWriteArrayList<>();
 
-	private volatile boolean running;
-
+	/** Set at the stop, under this object's lock: no client is created after it. */
 	private boolean stopped;
 
 	public AgentClients(ZmqSockets sockets, ObjectMapper mapper, ShutdownRecorder recorder,
@@ -58,9 +59,10 @@ public final class AgentClients implements SmartLifecycle {
 	 */
 	public AgentClients(ZmqSockets sockets, ObjectMapper mapper, ShutdownRecorder recorder, AgentMetrics metrics,
 			Consumer<Throwable> onCrash) {
+		// The bound of one client's close; the budget counts it once per client.
+		super(Step.CONTEXT, "agent-clients", null, recorder, ShutdownBudget.socketCloseBound(sockets.linger()));
 		this.sockets = sockets;
 		this.mapper = mapper;
-		this.recorder = recorder;
 		this.metrics = metrics;
 		this.onCrash = onCrash;
 	}
@@ -120,33 +122,35 @@ public final class AgentClients implements SmartLifecycle {
 		return client;
 	}
 
-	@Override
-	public void start() {
-		this.running = true;
+	/** How many clients this has created. */
+	public int count() {
+		return this.clients.size();
 	}
 
 	@Override
-	public synchronized void stop() {
-		if (!this.running) {
-			return;
+	protected String stopping() {
+		return "closing " + this.clients.size() + " agent client(s)";
+	}
+
+	@Override
+	protected StepOutcome doStop(Completion step) {
+		synchronized (this) {
+			this.stopped = true;
 		}
-		this.running = false;
-		this.stopped = true;
 		this.sources.forEach(EndpointSource::close);
+		StepOutcome outcome = StepOutcome.GRACEFUL;
 		for (AgentClient client : this.clients) {
 			long start = System.nanoTime();
-			boolean closed = client.stop(this.sockets.linger().plusSeconds(2));
-			this.recorder.record("context", "client-" + client.name(), Duration.ofNanos(System.nanoTime() - start),
-					closed ? StepOutcome.GRACEFUL : StepOutcome.TIMEOUT);
+			boolean closed = client.stop(bound());
+			StepOutcome closing = closed ? StepOutcome.GRACEFUL : StepOutcome.TIMEOUT;
+			step.part(new StepRecord("context", "client-" + client.name(), Duration.ofNanos(System.nanoTime() - start),
+					closing, null, null, null));
+			outcome = outcome.worst(closing);
 			if (!closed) {
 				logger.warn("Agent client '" + client.name() + "' did not close in time");
 			}
 		}
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.running;
+		return outcome;
 	}
 
 	@Override

@@ -9,6 +9,10 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import dev.agentry.core.AgentPhases;
+import dev.agentry.core.shutdown.ShutdownBudget;
+import dev.agentry.core.shutdown.ShutdownStep;
+import dev.agentry.core.shutdown.Step;
+import dev.agentry.core.shutdown.StepOutcome;
 import dev.agentry.core.zmq.ZmqLoop;
 import dev.agentry.core.zmq.ZmqSockets;
 import org.apache.commons.logging.Log;
@@ -16,16 +20,15 @@ import org.apache.commons.logging.LogFactory;
 import org.zeromq.SocketType;
 import org.zeromq.ZMQ;
 
-import org.springframework.context.SmartLifecycle;
-
 /**
  * Asks each request endpoint a {@code health_check} over loopback, as a peer would, and turns
  * liveness {@code BROKEN} once one has missed {@code failures} probes in a row. It catches
  * what no exception reports: a JeroMQ I/O thread that spins or died, a socket thread that
  * hangs. Kubernetes then restarts the agent instead of routing to one that cannot answer.
- * It stops just before the endpoints drain, so a drain is never taken for a failure.
+ * It stops just before the endpoints drain, so a drain is never taken for a failure: a part of
+ * step 1, not recorded (the probe is no endpoint of the report).
  */
-public final class EndpointLivenessProbe implements SmartLifecycle {
+public final class EndpointLivenessProbe extends ShutdownStep {
 
 	private static final Log logger = LogFactory.getLog(EndpointLivenessProbe.class);
 
@@ -42,8 +45,6 @@ public final class EndpointLivenessProbe implements SmartLifecycle {
 
 	private final List<Loop> loops = new ArrayList<>();
 
-	private volatile boolean running;
-
 	/**
 	 * @param interval time between two probes of an endpoint; zero turns the probe off
 	 * @param timeout how long a probe may wait for its answer
@@ -58,6 +59,7 @@ public final class EndpointLivenessProbe implements SmartLifecycle {
 
 	public EndpointLivenessProbe(List<Target> targets, ZmqSockets sockets, Settings settings,
 			Consumer<Throwable> onDead) {
+		super(Step.ENDPOINTS, "liveness-probe", null, null, ShutdownBudget.LIVENESS_PROBE_BOUND);
 		this.targets = List.copyOf(targets);
 		this.sockets = sockets;
 		this.settings = settings;
@@ -65,13 +67,9 @@ public final class EndpointLivenessProbe implements SmartLifecycle {
 	}
 
 	@Override
-	public synchronized void start() {
-		if (this.running) {
-			return;
-		}
+	protected void doStart() {
 		if (this.settings.interval().isZero() || this.settings.interval().isNegative()) {
 			logger.info("The endpoints' liveness probe is off (agent.liveness.probe-interval=0)");
-			this.running = true;
 			return;
 		}
 		for (Target target : this.targets) {
@@ -83,25 +81,25 @@ public final class EndpointLivenessProbe implements SmartLifecycle {
 			loop.start(Duration.ofSeconds(10));
 			this.loops.add(loop);
 		}
-		this.running = true;
 	}
 
 	@Override
-	public synchronized void stop() {
+	protected String stopping() {
+		return "stopping " + this.loops.size() + " probe(s)";
+	}
+
+	@Override
+	protected StepOutcome doStop(Completion step) {
 		this.loops.forEach(ZmqLoop::requestStop);
+		// The stop request wakes each loop at once and its socket closes with linger 0, so this
+		// takes milliseconds; the bound, one deadline for all, is a safety net.
+		long deadline = System.nanoTime() + bound().toNanos();
+		boolean all = true;
 		for (Loop loop : this.loops) {
-			// The stop request wakes the loop at once and its socket closes with linger 0, so this
-			// takes milliseconds; the bound is a safety net only, which is why the shutdown budget
-			// has no term for it.
-			loop.awaitTermination(Duration.ofSeconds(1));
+			all &= loop.awaitTermination(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
 		}
 		this.loops.clear();
-		this.running = false;
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.running;
+		return all ? StepOutcome.GRACEFUL : StepOutcome.TIMEOUT;
 	}
 
 	@Override

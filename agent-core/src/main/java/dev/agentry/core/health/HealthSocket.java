@@ -1,14 +1,16 @@
 package dev.agentry.core.health;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import dev.agentry.core.AgentPhases;
 import dev.agentry.core.AgentState;
 import dev.agentry.core.AgentStatus;
+import dev.agentry.core.shutdown.ShutdownBudget;
 import dev.agentry.core.shutdown.ShutdownRecorder;
+import dev.agentry.core.shutdown.ShutdownStep;
+import dev.agentry.core.shutdown.Step;
 import dev.agentry.core.shutdown.StepOutcome;
 import dev.agentry.core.zmq.Envelope;
 import dev.agentry.core.zmq.ZmqLoop;
@@ -19,14 +21,13 @@ import org.zeromq.SocketType;
 import org.zeromq.ZMQ;
 
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.context.SmartLifecycle;
 
 /**
  * The health socket: a REP-compatible ROUTER that answers any request with the agent's
  * state. It keeps answering ({@code draining}) through steps 0 to 3 so that peers and the
  * observability hub see the drain, and closes at step 4.
  */
-public final class HealthSocket implements SmartLifecycle, DisposableBean {
+public final class HealthSocket extends ShutdownStep implements DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(HealthSocket.class);
 
@@ -40,11 +41,7 @@ public final class HealthSocket implements SmartLifecycle, DisposableBean {
 
 	private final Supplier<byte[]> replies;
 
-	private final ShutdownRecorder recorder;
-
 	private final Consumer<Throwable> onCrash;
-
-	private final AtomicBoolean stopped = new AtomicBoolean();
 
 	private volatile Loop loop;
 
@@ -52,11 +49,12 @@ public final class HealthSocket implements SmartLifecycle, DisposableBean {
 
 	public HealthSocket(String bind, ZmqSockets sockets, AgentStatus status, Supplier<byte[]> replies,
 			ShutdownRecorder recorder, Consumer<Throwable> onCrash) {
+		// The loop's socket closes with linger; the margin is for the loop's end.
+		super(Step.HEALTH, null, "health-socket", recorder, ShutdownBudget.socketCloseBound(sockets.linger()));
 		this.bind = bind;
 		this.sockets = sockets;
 		this.status = status;
 		this.replies = replies;
-		this.recorder = recorder;
 		this.onCrash = onCrash;
 	}
 
@@ -65,10 +63,7 @@ public final class HealthSocket implements SmartLifecycle, DisposableBean {
 	}
 
 	@Override
-	public synchronized void start() {
-		if (this.loop != null) {
-			return;
-		}
+	protected void doStart() {
 		Loop started = new Loop();
 		started.start(Duration.ofSeconds(30));
 		this.loop = started;
@@ -76,31 +71,20 @@ public final class HealthSocket implements SmartLifecycle, DisposableBean {
 	}
 
 	@Override
-	public void stop() {
-		Loop current = this.loop;
-		if (current == null || !this.stopped.compareAndSet(false, true)) {
-			return;
-		}
-		long start = System.nanoTime();
-		logger.info("Shutdown step 4 (health): closing the health socket");
+	protected String stopping() {
+		return "closing the health socket";
+	}
+
+	@Override
+	protected StepOutcome doStop(Completion step) {
 		this.status.advanceTo(AgentState.STOPPING);
-		current.requestStop();
-		boolean closed = current.awaitTermination(this.sockets.linger().plusSeconds(2));
-		Duration took = Duration.ofNanos(System.nanoTime() - start);
-		StepOutcome outcome = closed ? StepOutcome.GRACEFUL : StepOutcome.TIMEOUT;
-		this.recorder.record("health", "health-socket", took, outcome);
-		logger.info("Shutdown step 4 (health) done in " + took.toMillis() + " ms (" + outcome.wireName() + ")");
+		this.loop.requestStop();
+		return this.loop.awaitTermination(bound()) ? StepOutcome.GRACEFUL : StepOutcome.TIMEOUT;
 	}
 
 	@Override
 	public void destroy() {
 		stop();
-	}
-
-	@Override
-	public boolean isRunning() {
-		Loop current = this.loop;
-		return current != null && !current.isTerminated() && !this.stopped.get();
 	}
 
 	@Override

@@ -3,7 +3,6 @@ package dev.agentry.core.metrics;
 import java.time.Duration;
 import java.util.function.IntSupplier;
 
-import dev.agentry.core.shutdown.StepOutcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,7 +11,8 @@ import io.micrometer.core.instrument.Timer;
 /**
  * The agent's meters, with the names and tags that dashboards depend on. Prometheus shows
  * {@code agent.requests} as {@code agent_requests_total}, timers as {@code _seconds}.
- * Every meter carries the {@code agent} tag.
+ * Every meter carries the {@code agent} tag. The shutdown's own timers are the shutdown
+ * package's ({@code ShutdownMetrics}), so that this package does not depend on it.
  */
 public final class AgentMetrics {
 
@@ -27,6 +27,11 @@ public final class AgentMetrics {
 
 	public MeterRegistry registry() {
 		return this.registry;
+	}
+
+	/** The {@code agent} tag of every meter. */
+	public String agent() {
+		return this.agent;
 	}
 
 	/** {@code agent_requests_total{endpoint, action, outcome}}. */
@@ -102,24 +107,6 @@ public final class AgentMetrics {
 			.tags("agent", this.agent, "worker", worker)
 			.register(this.registry)
 			.increment();
-	}
-
-	/** {@code agent_shutdown_phase_seconds{step, component, outcome}}. */
-	public void shutdownStep(String step, String component, StepOutcome outcome, Duration duration) {
-		Timer.builder("agent.shutdown.phase")
-			.description("Duration of one step of the agent's shutdown")
-			.tags("agent", this.agent, "step", step, "component", component, "outcome", outcome.wireName())
-			.register(this.registry)
-			.record(duration);
-	}
-
-	/** {@code agent_shutdown_seconds{outcome}}. */
-	public void shutdown(StepOutcome outcome, Duration duration) {
-		Timer.builder("agent.shutdown")
-			.description("Duration of the agent's whole shutdown, from the close signal to the report")
-			.tags("agent", this.agent, "outcome", outcome.wireName())
-			.register(this.registry)
-			.record(duration);
 	}
 
 	/** {@code agent_last_shutdown_seconds{outcome}}: the previous run's total, from its report. */

@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 import dev.agentry.core.AgentState;
 import dev.agentry.core.AgentStatus;
 import dev.agentry.core.shutdown.DrainListener;
+import dev.agentry.core.shutdown.Step;
 import dev.agentry.core.worker.AgentWorker;
 import dev.agentry.core.worker.WorkerContext;
 import org.apache.commons.logging.Log;
@@ -97,7 +98,7 @@ public final class RegistryRegistration implements AgentWorker, DrainListener {
 		RegisteredInstance instance = this.self.get();
 		boolean done = this.registry.deregister(instance.service(), instance.instance());
 		this.registered = false;
-		logger.info("Shutdown step 0 (delay): " + (done ? "deregistered from" : "could not reach") + " the registry");
+		logger.info(Step.DELAY.prefix() + ": " + (done ? "deregistered from" : "could not reach") + " the registry");
 	}
 
 }

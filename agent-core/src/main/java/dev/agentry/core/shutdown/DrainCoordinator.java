@@ -55,16 +55,12 @@ public final class DrainCoordinator implements ApplicationListener<ContextClosed
 		}
 		logger.info("Shutdown of agent '" + this.status.name() + "' (" + this.status.instance() + ") begins, reason "
 				+ this.recorder.reason().wireName());
-		logger.info("Shutdown step 0 (delay): readiness REFUSING_TRAFFIC, state draining, serving for another "
-				+ this.delay.toMillis() + " ms");
-		long start = System.nanoTime();
+		StepRun run = StepRun.begin(Step.DELAY, null, "agent", this.recorder,
+				"readiness REFUSING_TRAFFIC, state draining, serving for another " + this.delay.toMillis() + " ms");
 		this.status.advanceTo(AgentState.DRAINING);
 		AvailabilityChangeEvent.publish(this.context, ReadinessState.REFUSING_TRAFFIC);
 		StepOutcome outcome = notifyListeners();
-		outcome = outcome.worst(sleep(this.delay));
-		Duration took = Duration.ofNanos(System.nanoTime() - start);
-		this.recorder.record("delay", "agent", took, outcome);
-		logger.info("Shutdown step 0 (delay) done in " + took.toMillis() + " ms");
+		run.end(outcome.worst(sleep(this.delay)));
 	}
 
 	private ShutdownReason reason() {

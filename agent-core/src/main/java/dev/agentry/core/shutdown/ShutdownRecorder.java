@@ -14,7 +14,7 @@ import dev.agentry.core.metrics.AgentMetrics;
  */
 public final class ShutdownRecorder {
 
-	private final AgentMetrics metrics;
+	private final ShutdownMetrics metrics;
 
 	private final List<StepRecord> steps = new ArrayList<>();
 
@@ -25,7 +25,11 @@ public final class ShutdownRecorder {
 	private ShutdownReason reason;
 
 	public ShutdownRecorder(AgentMetrics metrics) {
-		this.metrics = metrics;
+		this.metrics = new ShutdownMetrics(metrics.registry(), metrics.agent());
+	}
+
+	ShutdownMetrics metrics() {
+		return this.metrics;
 	}
 
 	/**
@@ -54,7 +58,7 @@ public final class ShutdownRecorder {
 		synchronized (this) {
 			this.steps.add(record);
 		}
-		this.metrics.shutdownStep(record.step(), record.component(), record.outcome(), record.duration());
+		this.metrics.step(record.step(), record.component(), record.outcome(), record.duration());
 	}
 
 	public synchronized Instant startedAt() {

@@ -6,23 +6,21 @@ import java.util.List;
 
 import dev.agentry.core.AgentPhases;
 import dev.agentry.core.AgentStatus;
-import dev.agentry.core.metrics.AgentMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import tools.jackson.databind.ObjectMapper;
 
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.context.SmartLifecycle;
 
 /**
  * Step 7: once every lifecycle has stopped (Spring Boot's web server included), writes the
  * shutdown report, logs its summary line and times the whole shutdown. It then closes the
  * meter registries, which agent-core keeps open through the shutdown so that the steps are
  * recorded; the Pushgateway push of Spring Boot, if enabled, runs after this, when beans
- * are destroyed, and so carries every step.
+ * are destroyed, and so carries every step (its bound is {@link ShutdownBudget#PUSH_TIMEOUT}).
  */
-public final class ShutdownReportWriter implements SmartLifecycle, DisposableBean {
+public final class ShutdownReportWriter extends ShutdownStep implements DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(ShutdownReportWriter.class);
 
@@ -32,37 +30,35 @@ public final class ShutdownReportWriter implements SmartLifecycle, DisposableBea
 
 	private final ReportFiles files;
 
-	private final AgentMetrics metrics;
-
 	private final List<MeterRegistry> registries;
 
 	private final ObjectMapper mapper;
 
-	private volatile boolean running;
-
+	/** Written once, by the stop or, after a failed start, by the destruction. */
 	private boolean written;
 
-	public ShutdownReportWriter(AgentStatus status, ShutdownRecorder recorder, ReportFiles files, AgentMetrics metrics,
+	public ShutdownReportWriter(AgentStatus status, ShutdownRecorder recorder, ReportFiles files,
 			List<MeterRegistry> registries, ObjectMapper mapper) {
+		// Nothing recorded: the report is the record. Writing a local file has no bound of its own.
+		super(Step.REPORT, null, null, recorder, Duration.ZERO);
 		this.status = status;
 		this.recorder = recorder;
 		this.files = files;
-		this.metrics = metrics;
 		this.registries = registries;
 		this.mapper = mapper;
 	}
 
 	@Override
-	public void start() {
-		this.running = true;
+	protected String stopping() {
+		return "writing the shutdown report to " + this.files.reportFile();
 	}
 
 	@Override
-	public void stop() {
-		this.running = false;
+	protected StepOutcome doStop(Completion step) {
 		if (this.recorder.hasBegun()) {
 			write();
 		}
+		return StepOutcome.GRACEFUL;
 	}
 
 	/** A context whose start failed is destroyed without a close event: report that too. */
@@ -83,7 +79,7 @@ public final class ShutdownReportWriter implements SmartLifecycle, DisposableBea
 			outcome = outcome.worst(step.outcome());
 		}
 		Duration total = this.recorder.elapsed();
-		this.metrics.shutdown(outcome, total);
+		this.recorder.metrics().shutdown(outcome, total);
 		ShutdownReport report = new ShutdownReport(this.status.name(), this.status.instance(), this.status.startedAt(),
 				this.recorder.startedAt(), Instant.now(), total.toNanos() / 1e9, outcome, this.recorder.reason(), steps);
 		String json = this.mapper.writeValueAsString(report.toJson(this.mapper));
@@ -96,11 +92,6 @@ public final class ShutdownReportWriter implements SmartLifecycle, DisposableBea
 				registry.close();
 			}
 		}
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.running;
 	}
 
 	@Override

@@ -1,12 +1,9 @@
 package dev.agentry.core.shutdown;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
 
 import dev.agentry.core.AgentPhases;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 
 import org.springframework.context.SmartLifecycle;
 
@@ -14,11 +11,10 @@ import org.springframework.context.SmartLifecycle;
  * Times step 2. The stream components (spring-integration-zeromq producers, handlers,
  * channels and proxies, the application's own PUB/SUB and PUSH/PULL lifecycles) stop in
  * {@link AgentPhases#STREAMS} under their own code; two markers just above and just below
- * that phase log and record the step as a whole.
+ * that phase log and record the step as a whole (they are not {@link ShutdownStep}s: the step
+ * spans a whole phase of other beans).
  */
 public final class StreamsStep {
-
-	private static final Log logger = LogFactory.getLog(StreamsStep.class);
 
 	private final ShutdownRecorder recorder;
 
@@ -28,13 +24,12 @@ public final class StreamsStep {
 
 	private final Supplier<StepOutcome> outcome;
 
-	private volatile long startNanos;
-
-	private volatile String names = "none";
+	private volatile StepRun run;
 
 	/**
 	 * @param components the names of the lifecycle beans in the streams phase, looked up when the step begins
-	 * @param awaitEarlierSteps blocks until step 1 has ended (bounded by its own timeout)
+	 * @param awaitEarlierSteps blocks until step 1 has ended, up to what is left of step 1's bound
+	 * ({@link ShutdownBudget#leftForEndpoints})
 	 * @param outcome the worst outcome of the components that report one, read when the step ends
 	 */
 	public StreamsStep(ShutdownRecorder recorder, Supplier<List<String>> components, Runnable awaitEarlierSteps,
@@ -61,20 +56,16 @@ public final class StreamsStep {
 		// phase: the drain must not be cut short by that, so the later steps wait for it here.
 		this.awaitEarlierSteps.run();
 		List<String> found = this.components.get();
-		this.names = found.isEmpty() ? "none" : String.join(",", found);
-		this.startNanos = System.nanoTime();
-		logger.info("Shutdown step 2 (streams): stopping " + found.size() + " stream component(s)"
-				+ (found.isEmpty() ? "" : ": " + this.names));
+		String names = found.isEmpty() ? "none" : String.join(",", found);
+		this.run = StepRun.begin(Step.STREAMS, null, names, this.recorder,
+				"stopping " + found.size() + " stream component(s)" + (found.isEmpty() ? "" : ": " + names));
 	}
 
 	private void onEnd() {
-		if (this.startNanos == 0) {
-			return;
+		StepRun begun = this.run;
+		if (begun != null) {
+			begun.end(this.outcome.get());
 		}
-		Duration took = Duration.ofNanos(System.nanoTime() - this.startNanos);
-		StepOutcome result = this.outcome.get();
-		this.recorder.record("streams", this.names, took, result);
-		logger.info("Shutdown step 2 (streams) done in " + took.toMillis() + " ms (" + result.wireName() + ")");
 	}
 
 	private static final class Marker implements SmartLifecycle {

@@ -1,20 +1,20 @@
 package dev.agentry.core.stream;
 
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.agentry.core.AgentPhases;
+import dev.agentry.core.shutdown.ShutdownBudget;
+import dev.agentry.core.shutdown.ShutdownStep;
+import dev.agentry.core.shutdown.Step;
 import dev.agentry.core.shutdown.StepOutcome;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.Lifecycle;
-import org.springframework.context.SmartLifecycle;
 
 /**
  * Runs a stream component (a spring-integration-zeromq {@code ZeroMqMessageHandler},
@@ -22,14 +22,13 @@ import org.springframework.context.SmartLifecycle;
  * streams step: started with the agent, then at step 2 stopped <em>and</em> destroyed, so
  * that its sockets are closed by their own component before step 5 terminates the ZMQ
  * context. Registered as a bean in its place, the component would be destroyed only after
- * the context, which would have to close its sockets from another thread.
+ * the context, which would have to close its sockets from another thread. A part of step 2:
+ * the step as a whole is recorded by {@code StreamsStep}, with the worst of the streams'
+ * outcomes.
  */
-public final class ManagedStream implements SmartLifecycle {
+public final class ManagedStream extends ShutdownStep {
 
 	private static final Log logger = LogFactory.getLog(ManagedStream.class);
-
-	/** The most a stream component's close may take before step 2 goes on without it. */
-	private static final Duration CLOSE_BOUND = Duration.ofSeconds(5);
 
 	private final String name;
 
@@ -37,11 +36,10 @@ public final class ManagedStream implements SmartLifecycle {
 
 	private final DisposableBean disposable;
 
-	private final AtomicBoolean running = new AtomicBoolean();
-
 	private volatile StepOutcome outcome = StepOutcome.GRACEFUL;
 
 	private ManagedStream(String name, Lifecycle lifecycle, DisposableBean disposable) {
+		super(Step.STREAMS, name, null, null, ShutdownBudget.STREAM_CLOSE_BOUND);
 		this.name = name;
 		this.lifecycle = lifecycle;
 		this.disposable = disposable;
@@ -62,18 +60,19 @@ public final class ManagedStream implements SmartLifecycle {
 	}
 
 	@Override
-	public void start() {
-		if (this.running.compareAndSet(false, true) && this.lifecycle != null) {
+	protected void doStart() {
+		if (this.lifecycle != null) {
 			this.lifecycle.start();
 		}
 	}
 
 	@Override
-	public void stop() {
-		if (!this.running.compareAndSet(true, false)) {
-			return;
-		}
-		long start = System.nanoTime();
+	protected String stopping() {
+		return "closing";
+	}
+
+	@Override
+	protected StepOutcome doStop(Completion step) {
 		// The component's own close may block (spring-integration waits on its socket thread):
 		// it runs on a thread of its own and is given up after the bound.
 		CompletableFuture<Void> closing = CompletableFuture.runAsync(this::close, (task) -> {
@@ -82,11 +81,11 @@ public final class ManagedStream implements SmartLifecycle {
 			thread.start();
 		});
 		try {
-			closing.get(CLOSE_BOUND.toMillis(), TimeUnit.MILLISECONDS);
+			closing.get(bound().toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (TimeoutException ex) {
 			this.outcome = StepOutcome.TIMEOUT;
-			logger.warn("Stream '" + this.name + "' did not close within " + CLOSE_BOUND.toMillis() + " ms; left behind");
+			logger.warn("Stream '" + this.name + "' did not close within " + bound().toMillis() + " ms; left behind");
 		}
 		catch (ExecutionException ex) {
 			this.outcome = StepOutcome.ERROR;
@@ -95,8 +94,7 @@ public final class ManagedStream implements SmartLifecycle {
 			Thread.currentThread().interrupt();
 			this.outcome = StepOutcome.ERROR;
 		}
-		logger.info("Shutdown step 2 (streams): '" + this.name + "' closed in "
-				+ Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms (" + this.outcome.wireName() + ")");
+		return this.outcome;
 	}
 
 	private void close() {
@@ -115,11 +113,6 @@ public final class ManagedStream implements SmartLifecycle {
 	/** How the stop went; {@code graceful} until it has been stopped. */
 	public StepOutcome outcome() {
 		return this.outcome;
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.running.get();
 	}
 
 	@Override

@@ -10,12 +10,13 @@ import java.util.concurrent.TimeUnit;
 import dev.agentry.core.AgentPhases;
 import dev.agentry.core.metrics.AgentMetrics;
 import dev.agentry.core.shutdown.ShutdownRecorder;
+import dev.agentry.core.shutdown.ShutdownStep;
+import dev.agentry.core.shutdown.Step;
 import dev.agentry.core.shutdown.StepOutcome;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.context.SmartLifecycle;
 
 /**
  * Runs the agent's {@link AgentWorker}s, one thread each, and stops them at step 3: every
@@ -24,7 +25,7 @@ import org.springframework.context.SmartLifecycle;
  * may own a ZMQ socket, which an interrupt breaks. One that does not end in time is
  * abandoned (its thread is a daemon), logged and counted.
  */
-public final class WorkerManager implements SmartLifecycle, DisposableBean {
+public final class WorkerManager extends ShutdownStep implements DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(WorkerManager.class);
 
@@ -34,28 +35,20 @@ public final class WorkerManager implements SmartLifecycle, DisposableBean {
 
 	private final AgentMetrics metrics;
 
-	private final ShutdownRecorder recorder;
-
+	/** Filled by {@link #doStart()} and read by the stop, both under the base's lock or after it. */
 	private final Map<AgentWorker, Running> running = new LinkedHashMap<>();
-
-	private boolean started;
-
-	private boolean stopped;
 
 	public WorkerManager(List<AgentWorker> workers, Duration joinTimeout, AgentMetrics metrics,
 			ShutdownRecorder recorder) {
+		// Every worker is recorded as a part of its own, under its name.
+		super(Step.WORKERS, null, null, recorder, joinTimeout);
 		this.workers = List.copyOf(workers);
 		this.joinTimeout = joinTimeout;
 		this.metrics = metrics;
-		this.recorder = recorder;
 	}
 
 	@Override
-	public synchronized void start() {
-		if (this.started) {
-			return;
-		}
-		this.started = true;
+	protected void doStart() {
 		for (AgentWorker worker : this.workers) {
 			WorkerContext context = new WorkerContext();
 			Thread thread = new Thread(() -> runWorker(worker, context), "agent-worker-" + worker.name());
@@ -69,56 +62,48 @@ public final class WorkerManager implements SmartLifecycle, DisposableBean {
 	}
 
 	@Override
-	public void stop() {
-		List<Map.Entry<AgentWorker, Running>> toJoin;
-		synchronized (this) {
-			if (!this.started || this.stopped) {
-				return;
-			}
-			this.stopped = true;
-			toJoin = new ArrayList<>(this.running.entrySet());
-		}
-		logger.info("Shutdown step 3 (workers): signalling " + toJoin.size() + " worker(s), joining each for up to "
-				+ this.joinTimeout.toMillis() + " ms");
-		long stepStart = System.nanoTime();
+	protected String stopping() {
+		return "signalling " + this.running.size() + " worker(s), joining each for up to "
+				+ this.joinTimeout.toMillis() + " ms";
+	}
+
+	@Override
+	protected StepOutcome doStop(Completion step) {
+		List<Map.Entry<AgentWorker, Running>> toJoin = new ArrayList<>(this.running.entrySet());
 		if (toJoin.isEmpty()) {
 			// The step is in every report, so that a report shows the whole sequence ran.
-			this.recorder.record("workers", "none", Duration.ofNanos(System.nanoTime() - stepStart),
-					StepOutcome.GRACEFUL);
+			step.part("none", StepOutcome.GRACEFUL);
+			return StepOutcome.GRACEFUL;
 		}
 		toJoin.forEach((entry) -> entry.getValue().context().signalStop());
-		long deadline = stepStart + this.joinTimeout.toNanos();
+		long deadline = System.nanoTime() + this.joinTimeout.toNanos();
+		StepOutcome outcome = StepOutcome.GRACEFUL;
 		for (Map.Entry<AgentWorker, Running> entry : toJoin) {
 			String name = entry.getKey().name();
 			Thread thread = entry.getValue().thread();
-			boolean ended = join(thread, deadline);
-			Duration took = Duration.ofNanos(System.nanoTime() - stepStart);
-			if (ended) {
+			if (join(thread, deadline)) {
 				// A worker that died earlier on an exception is a failure the report must show.
-				StepOutcome outcome = entry.getValue().context().failed() ? StepOutcome.ERROR : StepOutcome.GRACEFUL;
-				this.recorder.record("workers", name, took, outcome);
-				logger.info("Shutdown step 3 (workers): worker '" + name + "' ended after " + took.toMillis() + " ms");
+				StepOutcome ended = entry.getValue().context().failed() ? StepOutcome.ERROR : StepOutcome.GRACEFUL;
+				step.part(name, ended);
+				outcome = outcome.worst(ended);
+				logger.info("Shutdown step 3 (workers): worker '" + name + "' ended after " + step.elapsed().toMillis()
+						+ " ms");
 			}
 			else {
 				this.metrics.workerJoinTimeout(name);
-				this.recorder.record("workers", name, took, StepOutcome.TIMEOUT);
+				step.part(name, StepOutcome.TIMEOUT);
+				outcome = outcome.worst(StepOutcome.TIMEOUT);
 				logger.warn("Shutdown step 3 (workers): worker '" + name + "' did not end within "
 						+ this.joinTimeout.toMillis() + " ms; abandoned (thread " + thread.getName() + ", state "
 						+ thread.getState() + ")");
 			}
 		}
-		logger.info("Shutdown step 3 (workers) done in "
-				+ TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stepStart) + " ms");
+		return outcome;
 	}
 
 	@Override
 	public void destroy() {
 		stop();
-	}
-
-	@Override
-	public synchronized boolean isRunning() {
-		return this.started && !this.stopped;
 	}
 
 	@Override

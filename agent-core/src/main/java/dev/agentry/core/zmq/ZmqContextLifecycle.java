@@ -12,13 +12,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import dev.agentry.core.AgentPhases;
+import dev.agentry.core.shutdown.ShutdownBudget;
 import dev.agentry.core.shutdown.ShutdownRecorder;
+import dev.agentry.core.shutdown.ShutdownStep;
+import dev.agentry.core.shutdown.Step;
 import dev.agentry.core.shutdown.StepOutcome;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.zeromq.ZContext;
-
-import org.springframework.context.SmartLifecycle;
 
 /**
  * Owns the agent's one {@link ZContext} and terminates it last among the agent's parts
@@ -27,19 +28,13 @@ import org.springframework.context.SmartLifecycle;
  * that must never hold the JVM's exit. Terminating here, rather than leaving it to the
  * JVM's exit, also spares the exit a wait for JeroMQ's I/O threads in native calls.
  */
-public final class ZmqContextLifecycle implements SmartLifecycle {
+public final class ZmqContextLifecycle extends ShutdownStep {
 
 	private static final Log logger = LogFactory.getLog(ZmqContextLifecycle.class);
-
-	private static final Duration WATCHDOG_MARGIN = Duration.ofSeconds(2);
 
 	private final ZContext context;
 
 	private final Duration linger;
-
-	private final ShutdownRecorder recorder;
-
-	private final AtomicBoolean running = new AtomicBoolean();
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -56,6 +51,7 @@ public final class ZmqContextLifecycle implements SmartLifecycle {
 	 * have left it broken (a spinning or dead I/O thread serves none of its sockets)
 	 */
 	public ZmqContextLifecycle(Duration linger, ShutdownRecorder recorder, Consumer<Throwable> ioThreadFailed) {
+		super(Step.CONTEXT, null, "zmq-context", recorder, ShutdownBudget.contextBound(linger));
 		this.context = new ZContext(1);
 		this.context.setLinger((int) Math.min(Integer.MAX_VALUE, linger.toMillis()));
 		// Must be set before the first socket starts the I/O thread. JeroMQ's defaults print the
@@ -73,7 +69,6 @@ public final class ZmqContextLifecycle implements SmartLifecycle {
 			ioThreadFailed.accept(ex);
 		});
 		this.linger = linger;
-		this.recorder = recorder;
 	}
 
 	public ZContext context() {
@@ -88,11 +83,8 @@ public final class ZmqContextLifecycle implements SmartLifecycle {
 		this.closeLast.push(closer);
 	}
 
-	/**
-	 * How long each part registered with {@link #closeLast} may take: it holds no peer's
-	 * messages (the ZAP handler answers only its own context), so closing is a thread's end.
-	 */
-	public static final Duration CLOSE_LAST_BOUND = Duration.ofMillis(500);
+	/** How long each part registered with {@link #closeLast} may take: {@link ShutdownBudget#ZAP_CLOSE_BOUND}. */
+	public static final Duration CLOSE_LAST_BOUND = ShutdownBudget.ZAP_CLOSE_BOUND;
 
 	/**
 	 * The longest step 5 can take: the parts that close last, the sockets' linger and the
@@ -103,22 +95,17 @@ public final class ZmqContextLifecycle implements SmartLifecycle {
 	}
 
 	private Duration terminationBound() {
-		return this.linger.plus(WATCHDOG_MARGIN);
+		return ShutdownBudget.contextBound(this.linger);
 	}
 
 	@Override
-	public void start() {
-		this.running.set(true);
+	protected String stopping() {
+		return "terminating the ZMQ context";
 	}
 
 	@Override
-	public void stop() {
-		if (!this.closed.compareAndSet(false, true)) {
-			return;
-		}
-		this.running.set(false);
-		long start = System.nanoTime();
-		logger.info("Shutdown step 5 (context): terminating the ZMQ context");
+	protected StepOutcome doStop(Completion step) {
+		this.closed.set(true);
 		Runnable closer;
 		while ((closer = this.closeLast.poll()) != null) {
 			try {
@@ -132,10 +119,7 @@ public final class ZmqContextLifecycle implements SmartLifecycle {
 		if (leftOpen > 0) {
 			logger.warn(leftOpen + " ZMQ socket(s) were still open at step 5; the context closes them");
 		}
-		StepOutcome outcome = terminateWithWatchdog();
-		Duration took = Duration.ofNanos(System.nanoTime() - start);
-		this.recorder.record("context", "zmq-context", took, outcome);
-		logger.info("Shutdown step 5 (context) done in " + took.toMillis() + " ms (" + outcome.wireName() + ")");
+		return terminateWithWatchdog();
 	}
 
 	private StepOutcome terminateWithWatchdog() {
@@ -171,11 +155,6 @@ public final class ZmqContextLifecycle implements SmartLifecycle {
 	private static boolean isSelectorHousekeeping(Throwable ex) {
 		return ex instanceof ClosedSelectorException || ex instanceof CancelledKeyException
 				|| ex instanceof ClosedChannelException;
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.running.get();
 	}
 
 	@Override

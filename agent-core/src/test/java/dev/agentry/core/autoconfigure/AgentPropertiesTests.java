@@ -134,7 +134,7 @@ class AgentPropertiesTests {
 				entry("agent.endpoint.max-inflight-bytes", "64MB"),
 				entry("agent.health.bind", "tcp://*:5556"), entry("agent.zmq.linger", "1s"),
 				entry("agent.zmq.max-message-size", "1MB"), entry("agent.shutdown.delay", "0s"),
-				entry("agent.shutdown.drain-timeout", "20s"), entry("agent.shutdown.worker-join-timeout", "10s"),
+				entry("agent.shutdown.drain-timeout", "10s"), entry("agent.shutdown.worker-join-timeout", "10s"),
 				entry("agent.shutdown.grace-period", "30s"), entry("agent.registry.ttl", "10s"),
 				entry("agent.registry.heartbeat-interval", "3s"));
 	}
@@ -148,7 +148,7 @@ class AgentPropertiesTests {
 		assertThat(properties.zmq().linger()).isEqualTo(Duration.ofSeconds(1));
 		assertThat(properties.zmq().maxMessageSize()).isEqualTo(DataSize.ofMegabytes(1));
 		assertThat(properties.shutdown().delay()).isEqualTo(Duration.ZERO);
-		assertThat(properties.shutdown().drainTimeout()).isEqualTo(Duration.ofSeconds(20));
+		assertThat(properties.shutdown().drainTimeout()).isEqualTo(Duration.ofSeconds(10));
 		assertThat(properties.shutdown().workerJoinTimeout()).isEqualTo(Duration.ofSeconds(10));
 		assertThat(properties.shutdown().gracePeriod()).isEqualTo(Duration.ofSeconds(30));
 		assertThat(properties.registry().ttl()).isEqualTo(Duration.ofSeconds(10));

@@ -1,16 +1,24 @@
 package dev.agentry.core.testapp;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import dev.agentry.core.AgentPhases;
 import dev.agentry.core.autoconfigure.RequestEndpoints;
+import dev.agentry.core.client.AgentClient;
+import dev.agentry.core.client.AgentClients;
 import dev.agentry.core.endpoint.ActionRequest;
 import dev.agentry.core.endpoint.AgentAction;
+import dev.agentry.core.stream.ManagedStream;
 import dev.agentry.core.worker.AgentWorker;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
@@ -45,6 +53,24 @@ public class TestAgentApplication {
 				}
 			}
 		});
+	}
+
+	/** A stream whose close never returns: step 2 gives up on it after its bound. */
+	@Bean
+	@ConditionalOnProperty("test-agent.stuck-stream")
+	ManagedStream stuckStream() {
+		DisposableBean stuck = () -> Thread.sleep(600_000);
+		return ManagedStream.closing("stuck", stuck);
+	}
+
+	/** A client of a peer that never answers (the test's socket that reads nothing). */
+	@Bean
+	@ConditionalOnProperty("test-agent.silent-client")
+	AgentClient silentClient(AgentClients clients, @Value("${test-agent.silent-client}") String endpoint) {
+		AgentClient client = clients.create("silent", List.of(endpoint));
+		// A call left pending: the peer reads it and never answers.
+		client.callAsync(JsonMapper.builder().build().createObjectNode().put("action", "echo"), Duration.ofMinutes(5));
+		return client;
 	}
 
 	/**

@@ -119,12 +119,23 @@ final class ContainerEnvironment {
 		return bind("agent", AgentProperties.class);
 	}
 
-	/** The budget that the agent computes from these settings and logs at start-up. */
+	/** The budget that the agent computes from these settings, before it counts its streams and clients. */
 	ShutdownBudget shutdownBudget() {
 		AgentProperties agent = agent();
 		AgentProperties.Shutdown shutdown = agent.shutdown();
+		boolean push = Boolean.parseBoolean(property("management.prometheus.metrics.export.pushgateway.enabled"));
 		return new ShutdownBudget(shutdown.delay(), shutdown.drainTimeout(), shutdown.workerJoinTimeout(),
-				agent.zmq().linger(), shutdown.gracePeriod());
+				agent.zmq().linger(), shutdown.gracePeriod(), 0, 0, agent.zmq().curve().enabled(), push);
+	}
+
+	/**
+	 * The budget that the agent logs at start-up, with its streams and its clients (the
+	 * registry's client counted here, when it registers).
+	 */
+	ShutdownBudget shutdownBudget(int streams, int clients) {
+		String registry = property("agent.registry.endpoint");
+		boolean registers = registry != null && !registry.isBlank() && !registry.trim().equalsIgnoreCase("none");
+		return shutdownBudget().withParts(streams, clients + (registers ? 1 : 0));
 	}
 
 }

@@ -151,7 +151,8 @@ class ContainerKubePlayIT {
 			.contains("/app/agent-samples.jsa");
 
 		// The chart's environment as the agent reads it: its budget and the grace period agree.
-		ShutdownBudget budget = environment.shutdownBudget();
+		// The model-worker's one stream (the interrupt subscription); its registry client, if any, is counted from its environment.
+		ShutdownBudget budget = environment.shutdownBudget(1, 0);
 		String log = podman.logs(name);
 		assertThat(log).contains("shuts down in at most " + budget.worstCase().toMillis() + " ms (delay "
 				+ budget.delay().toMillis() + " + drain-timeout " + budget.drainTimeout().toMillis());

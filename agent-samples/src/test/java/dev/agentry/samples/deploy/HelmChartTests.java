@@ -116,7 +116,8 @@ class HelmChartTests {
 		for (Deployment deployment : rendering(values).deployments()) {
 			PodSpec pod = deployment.getSpec().getTemplate().getSpec();
 			Duration gracePeriod = Duration.ofSeconds(pod.getTerminationGracePeriodSeconds());
-			ShutdownBudget budget = new ContainerEnvironment(container(deployment)).shutdownBudget();
+			int[] parts = PARTS.get(agent(deployment));
+			ShutdownBudget budget = new ContainerEnvironment(container(deployment)).shutdownBudget(parts[0], parts[1]);
 			assertThat(gracePeriod).as("grace period of %s", agent(deployment))
 				.isGreaterThanOrEqualTo(budget.worstCase().plus(EXIT_MARGIN));
 			// agent.shutdown.grace-period, which the agent checks its budget against, is the pod's.
@@ -131,13 +132,12 @@ class HelmChartTests {
 
 	@Test
 	void defaultGracePeriodIsTheDefaultBudgetPlusTheExitMargin() throws Exception {
-		for (Deployment deployment : rendering(ValuesSet.DEFAULT).deployments()) {
-			ShutdownBudget budget = new ContainerEnvironment(container(deployment)).shutdownBudget();
-			// delay 5s + drain-timeout 20s + worker-join-timeout 10s + linger 1s, then 5s to exit.
-			assertThat(budget.worstCase()).isEqualTo(Duration.ofSeconds(36));
-			assertThat(deployment.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds())
-				.isEqualTo(41);
-		}
+		Deployment coordinator = rendering(ValuesSet.DEFAULT).deployment("request-coordinator");
+		ShutdownBudget budget = new ContainerEnvironment(container(coordinator)).shutdownBudget(0, 1);
+		// delay 5s + drain-timeout 10s + worker-join-timeout 10s, linger 1s for the flush, the
+		// health socket, one client and the context, 4.5s of margins, then 5s to exit.
+		assertThat(budget.worstCase()).isEqualTo(Duration.ofMillis(33_500));
+		assertThat(coordinator.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds()).isEqualTo(39);
 	}
 
 	@Test
@@ -145,13 +145,41 @@ class HelmChartTests {
 		RenderedChart chart = RenderedChart.parse(helm().template(List.of(), "shutdown.delay=500ms",
 				"shutdown.zmqLinger=250ms", "shutdown.workerJoinTimeout=1m")
 			.outIfSucceeded());
-		for (Deployment deployment : chart.deployments()) {
-			ShutdownBudget budget = new ContainerEnvironment(container(deployment)).shutdownBudget();
-			// 0.5 s + 20 s + 60 s + 0.25 s, then 5 s to exit: 85.75 s, rounded up.
-			assertThat(budget.worstCase()).isEqualTo(Duration.ofMillis(80_750));
-			assertThat(deployment.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds())
-				.isEqualTo(86);
-			assertThat(budget.gracePeriod()).isEqualTo(Duration.ofSeconds(86));
+		Deployment whole = chart.deployment("request-coordinator");
+		ShutdownBudget budget = new ContainerEnvironment(container(whole)).shutdownBudget(0, 1);
+		// 0.5 s + 10 s + 60 s, 4 x 0.25 s of linger, 4.5 s of margins, then 5 s to exit: 81 s.
+		assertThat(budget.worstCase()).isEqualTo(Duration.ofMillis(76_000));
+		assertThat(whole.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds()).isEqualTo(81);
+		RenderedChart odd = RenderedChart.parse(helm().template(List.of(), "shutdown.delay=501ms").outIfSucceeded());
+		Deployment coordinator = odd.deployment("request-coordinator");
+		// 0.501 s + 10 s + 10 s, 4 x 1 s of linger, 4.5 s of margins, then 5 s to exit: 34.001 s, rounded up.
+		assertThat(coordinator.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds()).isEqualTo(35);
+		assertThat(new ContainerEnvironment(container(coordinator)).shutdownBudget().gracePeriod())
+			.isEqualTo(Duration.ofSeconds(35));
+	}
+
+	/** The streams and clients (the registry's aside) of each sample agent, as the chart's values give them. */
+	private static final Map<String, int[]> PARTS = Map.of("service-registry", new int[] { 0, 0 }, MODEL_WORKER,
+			new int[] { 1, 0 }, "request-coordinator", new int[] { 0, 1 }, "streaming-interrupt-handler",
+			new int[] { 1, 0 }, "observability-hub", new int[] { 0, 1 });
+
+	@ParameterizedTest
+	@EnumSource(ValuesSet.class)
+	void gracePeriodIsWhatShutdownBudgetComputesForTheSameSettingsPlusTheExitMargin(ValuesSet values)
+			throws Exception {
+		for (Deployment deployment : rendering(values).deployments()) {
+			PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+			int[] parts = PARTS.get(agent(deployment));
+			ShutdownBudget budget = new ContainerEnvironment(container(deployment)).shutdownBudget(parts[0], parts[1]);
+			long minimum = (budget.worstCase().plus(EXIT_MARGIN).toMillis() + 999) / 1000;
+			if (values == ValuesSet.PRODUCTION && agent(deployment).equals(MODEL_WORKER)) {
+				// Set explicitly there, above the minimum.
+				assertThat(pod.getTerminationGracePeriodSeconds()).isGreaterThanOrEqualTo(minimum);
+			}
+			else {
+				assertThat(pod.getTerminationGracePeriodSeconds()).as("grace period of %s", agent(deployment))
+					.isEqualTo(minimum);
+			}
 		}
 	}
 
