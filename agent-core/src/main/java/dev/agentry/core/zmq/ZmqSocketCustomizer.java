@@ -15,6 +15,10 @@ import org.zeromq.ZMQ;
  * socket is closed and a {@link ZmqSockets.CustomizerFailure} names the customizer and the
  * socket (an endpoint or the health socket then fails the start, an agent client's loop
  * stops and liveness goes DOWN).
+ * <p>
+ * The one socket it does not see is the ZAP handler's inproc REP socket (ZeroMQ RFC 27), whose
+ * settings the CURVE handshake depends on: a customizer that made it a CURVE server, say,
+ * would lock every peer out.
  */
 @FunctionalInterface
 public interface ZmqSocketCustomizer {
@@ -23,7 +27,8 @@ public interface ZmqSocketCustomizer {
 	 * @param socket the new socket; its type is {@code socket.getSocketType()}
 	 * @param role whether it binds or connects, and the server key a connecting socket pins
 	 * @param name the socket's name in metrics and logs: an endpoint's name, {@code health},
-	 * {@code client-<name>}, {@code liveness-probe}, a stream's name
+	 * {@code client-<name>} ({@code client-registry} for the registry client),
+	 * {@code liveness-probe}, a stream's name
 	 */
 	void customize(ZMQ.Socket socket, SocketRole role, String name);
 
