@@ -215,6 +215,12 @@ public final class ZmqSockets {
 		for (ZmqSocketCustomizer customizer : this.own) {
 			customizer.customize(socket, role, purpose);
 		}
+		// Before the application's customizers, like every setting of agent-core's: a customizer
+		// that sets an event hook of its own replaces this one (a socket has one), and with it
+		// the refusal counts.
+		socket.setEventHook((event) -> onEvent(purpose, event, connections),
+				ZMQ.EVENT_DISCONNECTED | ZMQ.EVENT_HANDSHAKE_PROTOCOL | ZMQ.HANDSHAKE_SUCCEEDED
+						| ZMQ.HANDSHAKE_FAILED_PROTOCOL);
 		for (ZmqSocketCustomizer customizer : this.customizers) {
 			try {
 				customizer.customize(socket, role, purpose);
@@ -223,9 +229,6 @@ public final class ZmqSockets {
 				throw new CustomizerFailure(customizer, role, purpose, ex);
 			}
 		}
-		socket.setEventHook((event) -> onEvent(purpose, event, connections),
-				ZMQ.EVENT_DISCONNECTED | ZMQ.EVENT_HANDSHAKE_PROTOCOL | ZMQ.HANDSHAKE_SUCCEEDED
-						| ZMQ.HANDSHAKE_FAILED_PROTOCOL);
 	}
 
 	/**
