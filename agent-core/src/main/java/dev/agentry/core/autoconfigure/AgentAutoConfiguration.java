@@ -37,6 +37,7 @@ import dev.agentry.core.shutdown.StreamsStep;
 import dev.agentry.core.worker.AgentWorker;
 import dev.agentry.core.worker.WorkerManager;
 import dev.agentry.core.zmq.ZmqContextLifecycle;
+import dev.agentry.core.zmq.ZmqSocketCustomizer;
 import dev.agentry.core.zmq.ZmqSockets;
 import dev.agentry.core.trust.CurveTrust;
 import dev.agentry.core.trust.ZapHandler;
@@ -186,22 +187,20 @@ public final class AgentAutoConfiguration {
 		return new ZmqContextLifecycle(properties.zmq().linger(), recorder, brokenOnCrash(events));
 	}
 
+	/**
+	 * Every socket of the agent comes from here: agent-core's settings, then the application's
+	 * {@link ZmqSocketCustomizer} beans in their {@code @Order}.
+	 */
 	@Bean
 	@ConditionalOnMissingBean
 	ZmqSockets agentZmqSockets(ZmqContextLifecycle context, AgentProperties properties, AgentMetrics metrics,
-			CurveTrust trust, ApplicationEventPublisher events) {
+			CurveTrust trust, ObjectProvider<ZmqSocketCustomizer> customizers, ApplicationEventPublisher events) {
 		AgentProperties.Zmq zmq = properties.zmq();
 		ZapHandler.Denials denials = new AuthDenials(metrics);
-		if (trust.enabled()) {
-			// Bound before the first CURVE socket binds (every socket comes from here) and
-			// closed after the last one.
-			ZapHandler zap = new ZapHandler(context.context(), trust.authorizedKeys(), trust.curve().publicKey(),
-					denials, brokenOnCrash(events));
-			zap.start();
-			context.closeLast(() -> zap.stop(ZmqContextLifecycle.CLOSE_LAST_BOUND));
-		}
+		AgentTrust.startZapHandler(context, trust, denials, brokenOnCrash(events));
 		return new ZmqSockets(context.context(), zmq.linger(), zmq.maxMessageSize().toBytes(), zmq.handshakeTimeout(),
-				new PeerRefusals(metrics, zmq.maxMessageSize().toBytes()), trust.curve(), denials);
+				new PeerRefusals(metrics, zmq.maxMessageSize().toBytes()), trust.curve(), denials,
+				customizers.orderedStream().toList());
 	}
 
 	@Bean

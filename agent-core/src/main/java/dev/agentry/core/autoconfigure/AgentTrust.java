@@ -2,12 +2,15 @@ package dev.agentry.core.autoconfigure;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 import dev.agentry.core.trust.AuthorizedKeys;
 import dev.agentry.core.trust.Curve;
 import dev.agentry.core.trust.CurveCertificate;
 import dev.agentry.core.trust.CurveKeys;
 import dev.agentry.core.trust.CurveTrust;
+import dev.agentry.core.trust.ZapHandler;
+import dev.agentry.core.zmq.ZmqContextLifecycle;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -38,6 +41,22 @@ final class AgentTrust {
 				+ curve.publicKey() + " (services " + curve.certificate().services() + "), " + keys.size()
 				+ " authorized key(s) in " + settings.authorizedKeys().trim());
 		return CurveTrust.on(curve, keys);
+	}
+
+	/**
+	 * With CURVE on, starts the ZAP handler that authenticates every CURVE server socket: bound
+	 * before the first of them binds (every socket comes from the {@code ZmqSockets} made after
+	 * it) and closed after the last one, with the context.
+	 */
+	static void startZapHandler(ZmqContextLifecycle context, CurveTrust trust, ZapHandler.Denials denials,
+			Consumer<Throwable> onCrash) {
+		if (!trust.enabled()) {
+			return;
+		}
+		ZapHandler zap = new ZapHandler(context.context(), trust.authorizedKeys(), trust.curve().publicKey(), denials,
+				onCrash);
+		zap.start();
+		context.closeLast(() -> zap.stop(ZmqContextLifecycle.CLOSE_LAST_BOUND));
 	}
 
 	/** The registry's pinned key; required with CURVE when the agent talks to a registry. */

@@ -3,6 +3,9 @@ package dev.agentry.core.zmq;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.function.Consumer;
 
 import org.zeromq.SocketType;
@@ -17,11 +20,17 @@ import zmq.ZError;
 import zmq.util.Errno;
 
 /**
- * Creates sockets with the agent's settings: a bounded linger on every socket (JeroMQ's
- * {@code ZContext} defaults to 0, which drops replies that are still queued at close) and
- * {@code ZMQ_MAXMSGSIZE} on every socket that receives, with each refusal reported; and,
- * with CURVE on, CURVE on every socket: {@link #server} for the sockets that bind,
- * {@link #client} for the ones that connect.
+ * The one place where agent-core makes its sockets, and where a new kind of socket is added:
+ * {@link #server} for a socket that binds, {@link #client} for one that connects,
+ * {@link #create} for an inproc or test socket, and {@link #configureServer} /
+ * {@link #configureClient} for a socket that a spring-integration-zeromq component makes
+ * (call them from its {@code setSocketConfigurer}).
+ * <p>
+ * Every socket passes, on the thread that owns it and before it binds or connects, through
+ * agent-core's own settings ({@link AgentSocketSettings}: a bounded linger, {@code ZMQ_MAXMSGSIZE}
+ * on every socket that receives, a short handshake interval, and CURVE when it is on), then
+ * through the application's {@link ZmqSocketCustomizer}s in the order given; and gets an event
+ * hook that reports every peer ZeroMQ refused.
  */
 public final class ZmqSockets {
 
@@ -33,11 +42,15 @@ public final class ZmqSockets {
 
 	private final Consumer<Refusal> refusals;
 
-	private final Duration handshakeTimeout;
-
 	private final Curve curve;
 
 	private final ZapHandler.Denials denials;
+
+	/** agent-core's settings: their exceptions are part of this class's contract (a bad server key). */
+	private final List<ZmqSocketCustomizer> own;
+
+	/** The application's customizers, after agent-core's. */
+	private final List<ZmqSocketCustomizer> customizers;
 
 	/**
 	 * @param refusals told about every peer that ZeroMQ disconnected for what it sent (a message
@@ -65,13 +78,32 @@ public final class ZmqSockets {
 	 */
 	public ZmqSockets(ZContext context, Duration linger, long maxMessageSize, Duration handshakeTimeout,
 			Consumer<Refusal> refusals, Curve curve, ZapHandler.Denials denials) {
+		this(context, linger, maxMessageSize, handshakeTimeout, refusals, curve, denials, List.of());
+	}
+
+	/**
+	 * @param customizers the application's, run after agent-core's settings in this order
+	 * (the auto-configuration passes the {@link ZmqSocketCustomizer} beans in their
+	 * {@code @Order})
+	 */
+	public ZmqSockets(ZContext context, Duration linger, long maxMessageSize, Duration handshakeTimeout,
+			Consumer<Refusal> refusals, Curve curve, ZapHandler.Denials denials,
+			List<? extends ZmqSocketCustomizer> customizers) {
 		this.context = context;
 		this.linger = linger;
 		this.maxMessageSize = maxMessageSize;
-		this.handshakeTimeout = handshakeTimeout;
 		this.refusals = refusals;
 		this.curve = curve;
 		this.denials = denials;
+		List<ZmqSocketCustomizer> own = new ArrayList<>();
+		own.add(AgentSocketSettings.linger(linger));
+		own.add(AgentSocketSettings.handshakeInterval(handshakeTimeout));
+		own.add(AgentSocketSettings.receiveLimits(maxMessageSize));
+		if (curve != null) {
+			own.add(AgentSocketSettings.curve(curve));
+		}
+		this.own = List.copyOf(own);
+		this.customizers = List.copyOf(customizers);
 	}
 
 	/** Whether the sockets use CURVE. */
@@ -102,6 +134,7 @@ public final class ZmqSockets {
 	 * server when CURVE is on.
 	 * @param purpose names the socket in refusal reports and auth counts (an endpoint name,
 	 * {@code health}, ...)
+	 * @throws CustomizerFailure when an application's customizer failed (the socket is closed)
 	 */
 	public ZMQ.Socket server(SocketType type, String purpose) {
 		return server(type, purpose, NO_LISTENER);
@@ -109,45 +142,46 @@ public final class ZmqSockets {
 
 	/** As {@link #server(SocketType, String)}, telling {@code connections} of its connections. */
 	public ZMQ.Socket server(SocketType type, String purpose, ConnectionListener connections) {
-		ZMQ.Socket socket = create(type, purpose, connections);
-		configureServer(socket, purpose);
-		return socket;
+		return open(type, SocketRole.BIND, purpose, connections);
 	}
 
 	/**
 	 * Creates a socket that will connect to the server holding {@code serverKey} (Z85; ignored
 	 * without CURVE), on the calling thread, which then owns it.
 	 * @throws IllegalArgumentException with CURVE on, when {@code serverKey} is not a key
+	 * @throws CustomizerFailure when an application's customizer failed (the socket is closed)
 	 */
 	public ZMQ.Socket client(SocketType type, String purpose, String serverKey, ConnectionListener connections) {
-		ZMQ.Socket socket = create(type, purpose, connections);
-		try {
-			configureClient(socket, serverKey);
-		}
-		catch (IllegalArgumentException ex) {
-			socket.close();
-			throw ex;
-		}
-		return socket;
-	}
-
-	/** CURVE server settings for a socket made elsewhere (a spring-integration-zeromq channel's). */
-	public void configureServer(ZMQ.Socket socket, String purpose) {
-		if (this.curve != null) {
-			this.curve.server(socket, purpose);
-		}
-	}
-
-	/** CURVE client settings for a socket made elsewhere; see {@link #client}. */
-	public void configureClient(ZMQ.Socket socket, String serverKey) {
-		if (this.curve != null) {
-			this.curve.client(socket, serverKey);
-		}
+		return open(type, SocketRole.connect(serverKey), purpose, connections);
 	}
 
 	/**
-	 * Creates a plain socket on the calling thread, which then owns it: for inproc sockets
-	 * and tests; sockets on the network are made by {@link #server} or {@link #client}.
+	 * The settings of {@link #server} for a socket made elsewhere, which will bind: call it
+	 * from a spring-integration-zeromq component's {@code setSocketConfigurer}.
+	 * @param purpose names the socket in refusal reports and auth counts
+	 */
+	public void configureServer(ZMQ.Socket socket, String purpose) {
+		configure(socket, SocketRole.BIND, purpose, NO_LISTENER);
+	}
+
+	/** As {@link #configureClient(ZMQ.Socket, String, String)} for a socket named {@code stream}. */
+	public void configureClient(ZMQ.Socket socket, String serverKey) {
+		configureClient(socket, "stream", serverKey);
+	}
+
+	/**
+	 * The settings of {@link #client} for a socket made elsewhere, which will connect: call it
+	 * from a spring-integration-zeromq component's {@code setSocketConfigurer}.
+	 * @throws IllegalArgumentException with CURVE on, when {@code serverKey} is not a key
+	 */
+	public void configureClient(ZMQ.Socket socket, String purpose, String serverKey) {
+		configure(socket, SocketRole.connect(serverKey), purpose, NO_LISTENER);
+	}
+
+	/**
+	 * Creates a socket that neither binds nor connects to peers (no CURVE) on the calling
+	 * thread, which then owns it: for inproc sockets and tests; sockets on the network are
+	 * made by {@link #server} or {@link #client}.
 	 * @param purpose names the socket in refusal reports (an endpoint name, {@code health}, ...)
 	 */
 	public ZMQ.Socket create(SocketType type, String purpose) {
@@ -155,46 +189,60 @@ public final class ZmqSockets {
 	}
 
 	/**
-	 * Creates a socket on the calling thread, which then owns it.
+	 * As {@link #create(SocketType, String)}.
 	 * @param purpose names the socket in refusal reports
 	 * @param connections told (on a JeroMQ I/O thread, so quickly) when a connection of this
 	 * socket has completed its handshake and when one has dropped
 	 */
 	public ZMQ.Socket create(SocketType type, String purpose, ConnectionListener connections) {
+		return open(type, SocketRole.PLAIN, purpose, connections);
+	}
+
+	private ZMQ.Socket open(SocketType type, SocketRole role, String purpose, ConnectionListener connections) {
 		ZMQ.Socket socket = this.context.createSocket(type);
-		socket.setLinger((int) Math.min(Integer.MAX_VALUE, this.linger.toMillis()));
-		// JeroMQ 0.6 now and then leaves a new TCP connection without its handshake; only the
-		// handshake interval (30 s by default) ends it, so keep that short (jeromq #1022).
-		socket.setHandshakeIvl((int) Math.min(Integer.MAX_VALUE, this.handshakeTimeout.toMillis()));
-		if (type == SocketType.ROUTER || type == SocketType.DEALER || type == SocketType.REQ
-				|| type == SocketType.REP) {
-			socket.setRcvHWM(receiveHighWaterMark(this.maxMessageSize));
+		try {
+			configure(socket, role, purpose, connections);
 		}
-		if (type != SocketType.PUB && type != SocketType.PUSH) {
-			socket.setMaxMsgSize(this.maxMessageSize);
+		catch (RuntimeException ex) {
+			// Still on the thread that created it, which owns it: closed here, never bound.
+			socket.close();
+			throw ex;
 		}
-		socket.setEventHook((event) -> onEvent(purpose, event, connections),
-				ZMQ.EVENT_DISCONNECTED | ZMQ.EVENT_HANDSHAKE_PROTOCOL | ZMQ.HANDSHAKE_SUCCEEDED
-						| ZMQ.HANDSHAKE_FAILED_PROTOCOL);
 		return socket;
 	}
 
-	/**
-	 * How many messages one peer may have received and queued for the socket's owner. JeroMQ
-	 * counts messages, not bytes, and its default of 1000 lets one peer that sends large
-	 * messages faster than the owner takes them pile up a gigabyte (1000 x 1 MB) before TCP
-	 * pushes back. Sized so that a peer can queue about {@link #QUEUED_BYTES_PER_PEER}: 16
-	 * messages at the default 1 MB limit, the default 1000 for messages up to 16 KB. The
-	 * owner takes them in batches and answers or refuses each at once, so a peer that behaves
-	 * never waits on it.
-	 */
-	static int receiveHighWaterMark(long maxMessageSize) {
-		long messages = QUEUED_BYTES_PER_PEER / Math.max(1, maxMessageSize);
-		return (int) Math.max(4, Math.min(1000, messages));
+	private void configure(ZMQ.Socket socket, SocketRole role, String purpose, ConnectionListener connections) {
+		for (ZmqSocketCustomizer customizer : this.own) {
+			customizer.customize(socket, role, purpose);
+		}
+		// Before the application's customizers, like every setting of agent-core's: a customizer
+		// that sets an event hook of its own replaces this one (a socket has one), and with it
+		// the refusal counts.
+		socket.setEventHook((event) -> onEvent(purpose, event, connections),
+				ZMQ.EVENT_DISCONNECTED | ZMQ.EVENT_HANDSHAKE_PROTOCOL | ZMQ.HANDSHAKE_SUCCEEDED
+						| ZMQ.HANDSHAKE_FAILED_PROTOCOL);
+		for (ZmqSocketCustomizer customizer : this.customizers) {
+			try {
+				customizer.customize(socket, role, purpose);
+			}
+			catch (RuntimeException ex) {
+				throw new CustomizerFailure(customizer, role, purpose, ex);
+			}
+		}
 	}
 
-	/** What a peer may have queued on a socket, in bytes, through its receive high-water mark. */
-	static final long QUEUED_BYTES_PER_PEER = 16L * 1024 * 1024;
+	/**
+	 * An application's {@link ZmqSocketCustomizer} threw: the socket was not made (or, for a
+	 * socket made elsewhere, must not be used).
+	 */
+	public static final class CustomizerFailure extends IllegalStateException {
+
+		CustomizerFailure(ZmqSocketCustomizer customizer, SocketRole role, String purpose, RuntimeException cause) {
+			super("Socket customizer " + customizer.getClass().getName() + " failed on socket '" + purpose + "' ("
+					+ role.side().name().toLowerCase(Locale.ROOT) + "): " + cause, cause);
+		}
+
+	}
 
 	/** The revision that JeroMQ's HANDSHAKE_PROTOCOL event gives ZMTP 3.x (its Protocol.V3's ordinal). */
 	private static final int ZMTP_3 = 3;

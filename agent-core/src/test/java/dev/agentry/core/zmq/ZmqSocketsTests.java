@@ -13,10 +13,10 @@ class ZmqSocketsTests {
 
 	@Test
 	void aPeerCanQueueAboutSixteenMegabytesWhateverTheMessageLimit() {
-		assertThat(ZmqSockets.receiveHighWaterMark(1024 * 1024)).isEqualTo(16);
-		assertThat(ZmqSockets.receiveHighWaterMark(16 * 1024)).isEqualTo(1000);
-		assertThat(ZmqSockets.receiveHighWaterMark(1024)).isEqualTo(1000);
-		assertThat(ZmqSockets.receiveHighWaterMark(64L * 1024 * 1024)).as("never fewer than a few").isEqualTo(4);
+		assertThat(AgentSocketSettings.receiveHighWaterMark(1024 * 1024)).isEqualTo(16);
+		assertThat(AgentSocketSettings.receiveHighWaterMark(16 * 1024)).isEqualTo(1000);
+		assertThat(AgentSocketSettings.receiveHighWaterMark(1024)).isEqualTo(1000);
+		assertThat(AgentSocketSettings.receiveHighWaterMark(64L * 1024 * 1024)).as("never fewer than a few").isEqualTo(4);
 	}
 
 	@Test

@@ -58,10 +58,12 @@ class InterruptSubscription {
 		ZeroMqMessageProducer subscriber = new ZeroMqMessageProducer(sockets.context(), SocketType.SUB);
 		subscriber.setConnectUrl(properties.interruptEndpoint());
 		subscriber.setSocketConfigurer((socket) -> {
-			// A subscriber has nothing worth flushing at close; a gone publisher must not hold step 5.
+			// The agent's settings and socket customizers; with CURVE on, interrupts are taken
+			// only from the handler that holds this key.
+			sockets.configureClient(socket, "interrupt-subscriber", properties.interruptPublicKey());
+			// After them: a subscriber has nothing worth flushing at close; a gone publisher must
+			// not hold step 5.
 			socket.setLinger(0);
-			// Interrupts are taken only from the handler that holds this key.
-			sockets.configureClient(socket, properties.interruptPublicKey());
 		});
 		subscriber.setTopics("interrupt");
 		subscriber.setMessageMapper((payload, headers) -> MessageBuilder.withPayload(payload).copyHeaders(headers).build());
