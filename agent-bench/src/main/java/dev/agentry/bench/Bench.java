@@ -34,7 +34,7 @@ public final class Bench {
 
 	static int run(List<String> args) throws Exception {
 		if (args.contains("--help") || args.contains("-h")) {
-			System.out.println(BenchOptions.USAGE);
+			System.out.println(BenchOptions.usage());
 			return 0;
 		}
 		BenchOptions options;
@@ -45,7 +45,7 @@ public final class Bench {
 		}
 		catch (IllegalArgumentException | IllegalStateException ex) {
 			System.err.println("bench: " + ex.getMessage());
-			System.err.println(BenchOptions.USAGE);
+			System.err.println(BenchOptions.usage());
 			return 2;
 		}
 		Path dir = Files.createTempDirectory("agentry-bench-");

@@ -6,10 +6,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
 import org.springframework.boot.convert.DurationStyle;
 
 /**
- * The benchmark's command line.
+ * The benchmark's command line, parsed by picocli.
  *
  * @param rounds how often each figure is measured (min/median/max over them)
  * @param measure how long one throughput measurement counts replies
@@ -24,77 +28,107 @@ record BenchOptions(int rounds, Duration measure, int latencyRequests, List<Stri
 
 	static final List<String> SUITES = List.of("endpoint", "coordinator", "shutdown", "startup");
 
-	static final String USAGE = """
-			Usage: java -jar agent-bench/target/agent-bench.jar [options]
-			  --rounds=5            measurements per figure (min/median/max)
-			  --measure=3s          how long each throughput measurement counts
-			  --latency-requests=20000  round trips per latency measurement
-			  --suites=a,b          endpoint, coordinator, shutdown, startup (default: all)
-			  --out=bench-results   where bench.md and bench.json go
-			  --jdk25=PATH          a JDK 25 home for the AOT-cache start-up mode
-			                        (default: /usr/lib/jvm/temurin-25-jdk-amd64 when present)
-			  --agent-jvm-options="-XX:StartFlightRecording=filename=agent.jfr,settings=profile"
-			                        extra JVM options for the agent, e.g. to profile it with JFR
-			  --quick               one short round of everything (a smoke run; figures are not meaningful)""";
-
 	private static final Path DEFAULT_JDK25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
 
 	/** @throws IllegalArgumentException naming the bad argument */
 	static BenchOptions parse(List<String> args) {
-		int rounds = 5;
-		Duration measure = Duration.ofSeconds(3);
-		int latencyRequests = 20_000;
-		List<String> suites = SUITES;
-		Path out = Path.of("bench-results");
-		Path jdk25Home = DEFAULT_JDK25;
-		List<String> agentJvmOptions = List.of();
-		for (String arg : args) {
-			if (arg.equals("--quick")) {
-				rounds = 1;
-				measure = Duration.ofMillis(500);
-				latencyRequests = 500;
-				continue;
-			}
-			int equals = arg.indexOf('=');
-			if (!arg.startsWith("--") || equals < 0) {
-				throw new IllegalArgumentException("unknown argument '" + arg + "'");
-			}
-			String value = arg.substring(equals + 1);
-			switch (arg.substring(2, equals)) {
-				case "rounds" -> rounds = positive(Integer.parseInt(value));
-				case "measure" -> measure = DurationStyle.detectAndParse(value);
-				case "latency-requests" -> latencyRequests = positive(Integer.parseInt(value));
-				case "suites" -> suites = suites(value);
-				case "out" -> out = Path.of(value);
-				case "jdk25" -> jdk25Home = Path.of(value);
-				case "agent-jvm-options" -> agentJvmOptions = List.of(value.trim().split("\\s+"));
-				default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
-			}
+		Arguments arguments = new Arguments();
+		try {
+			commandLine(arguments).parseArgs(args.toArray(String[]::new));
 		}
-		Path java = jdk25Home.resolve("bin").resolve("java");
-		return new BenchOptions(rounds, measure, latencyRequests, suites, out,
-				Files.isExecutable(java) ? Optional.of(java) : Optional.empty(), agentJvmOptions);
+		catch (CommandLine.ParameterException ex) {
+			throw new IllegalArgumentException(ex.getMessage(), ex);
+		}
+		return arguments.options();
 	}
 
-	private static int positive(int value) {
-		if (value < 1) {
-			throw new IllegalArgumentException("must be at least 1: " + value);
-		}
-		return value;
+	static String usage() {
+		return commandLine(new Arguments()).getUsageMessage(CommandLine.Help.Ansi.OFF);
 	}
 
-	private static List<String> suites(String value) {
-		List<String> suites = List.of(value.split(","));
-		for (String suite : suites) {
-			if (!SUITES.contains(suite)) {
-				throw new IllegalArgumentException("unknown suite '" + suite + "' (known: " + SUITES + ")");
-			}
-		}
-		return suites;
+	private static CommandLine commandLine(Arguments arguments) {
+		return new CommandLine(arguments).setExpandAtFiles(false);
 	}
 
 	boolean runs(String suite) {
 		return this.suites.contains(suite);
+	}
+
+	@Command(name = "java -jar agent-bench/target/agent-bench.jar",
+			description = "Benchmarks agent-core against raw JeroMQ and a plain Spring Boot app; writes bench.md and bench.json.")
+	static final class Arguments {
+
+		@Option(names = { "-h", "--help" }, usageHelp = true, description = "this help")
+		boolean help;
+
+		@Option(names = "--rounds", paramLabel = "N", defaultValue = "5",
+				description = "measurements per figure (min/median/max), default ${DEFAULT-VALUE}")
+		int rounds;
+
+		@Option(names = "--measure", paramLabel = "DURATION", defaultValue = "3s", converter = DurationConverter.class,
+				description = "how long each throughput measurement counts, default ${DEFAULT-VALUE}")
+		Duration measure;
+
+		@Option(names = "--latency-requests", paramLabel = "N", defaultValue = "20000",
+				description = "round trips per latency measurement, default ${DEFAULT-VALUE}")
+		int latencyRequests;
+
+		@Option(names = "--suites", paramLabel = "SUITE", split = ",",
+				defaultValue = "endpoint,coordinator,shutdown,startup",
+				description = "endpoint, coordinator, shutdown, startup (default: all)")
+		List<String> suites;
+
+		@Option(names = "--out", paramLabel = "DIR", defaultValue = "bench-results",
+				description = "where bench.md and bench.json go, default ${DEFAULT-VALUE}")
+		Path out;
+
+		@Option(names = "--jdk25", paramLabel = "PATH",
+				description = "a JDK 25 home for the AOT-cache start-up mode (default: " + "/usr/lib/jvm/temurin-25-jdk-amd64"
+						+ " when present)")
+		Path jdk25Home = DEFAULT_JDK25;
+
+		@Option(names = "--agent-jvm-options", paramLabel = "\"OPTIONS\"",
+				description = "extra JVM options for the agent, e.g. to profile it with JFR: "
+						+ "\"-XX:StartFlightRecording=filename=agent.jfr,settings=profile\"")
+		String agentJvmOptions;
+
+		@Option(names = "--quick",
+				description = "one short round of everything (a smoke run; figures are not meaningful)")
+		boolean quick;
+
+		BenchOptions options() {
+			for (String suite : this.suites) {
+				if (!SUITES.contains(suite)) {
+					throw new IllegalArgumentException("unknown suite '" + suite + "' (known: " + SUITES + ")");
+				}
+			}
+			int rounds = this.quick ? 1 : positive(this.rounds);
+			Duration measure = this.quick ? Duration.ofMillis(500) : this.measure;
+			int latencyRequests = this.quick ? 500 : positive(this.latencyRequests);
+			Path java = this.jdk25Home.resolve("bin").resolve("java");
+			List<String> jvmOptions = (this.agentJvmOptions != null)
+					? List.of(this.agentJvmOptions.trim().split("\\s+")) : List.of();
+			return new BenchOptions(rounds, measure, latencyRequests, List.copyOf(this.suites), this.out,
+					Files.isExecutable(java) ? Optional.of(java) : Optional.empty(), jvmOptions);
+		}
+
+		private static int positive(int value) {
+			if (value < 1) {
+				throw new IllegalArgumentException("must be at least 1: " + value);
+			}
+			return value;
+		}
+
+	}
+
+	/** Durations as the agents read them: {@code 3s}, {@code 500ms}, ISO-8601. */
+	static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+
+		@Override
+		public Duration convert(String value) {
+			return DurationStyle.detectAndParse(value);
+		}
+
 	}
 
 }

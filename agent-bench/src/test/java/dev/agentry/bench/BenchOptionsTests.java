@@ -41,6 +41,18 @@ class BenchOptionsTests {
 	}
 
 	@Test
+	void readsDurationsAsTheAgentsDoAndTellsItsOptions() {
+		assertThat(BenchOptions.parse(List.of("--measure=500ms", "--latency-requests=7", "--out=x")))
+			.satisfies((options) -> {
+				assertThat(options.measure()).isEqualTo(Duration.ofMillis(500));
+				assertThat(options.latencyRequests()).isEqualTo(7);
+				assertThat(options.out()).isEqualTo(Path.of("x"));
+			});
+		assertThat(BenchOptions.usage()).contains("--rounds", "--measure", "--latency-requests", "--suites", "--out",
+				"--jdk25", "--agent-jvm-options", "--quick");
+	}
+
+	@Test
 	void refusesWhatItDoesNotKnow() {
 		assertThatIllegalArgumentException().isThrownBy(() -> BenchOptions.parse(List.of("--suites=disk")))
 			.withMessageContaining("unknown suite 'disk'");

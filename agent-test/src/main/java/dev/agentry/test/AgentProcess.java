@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.awaitility.core.ConditionTimeoutException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
@@ -87,21 +88,22 @@ public final class AgentProcess implements AutoCloseable {
 	 * message carries the log)
 	 */
 	public AgentProcess awaitReady(Duration timeout) {
-		long deadline = System.nanoTime() + timeout.toNanos();
-		while (System.nanoTime() - deadline < 0) {
-			if (!this.process.isAlive()) {
-				throw new IllegalStateException(this.name + " exited with " + this.process.exitValue()
-						+ " before it was ready; log " + this.log + ":\n" + log());
-			}
-			if (readiness() == 200) {
-				this.readyAfter = Duration.ofNanos(System.nanoTime() - this.startedNanos);
-				return this;
-			}
-			// Fine enough for readyAfter() to serve as a start-up time.
-			sleep(20);
+		try {
+			// Polled finely enough for readyAfter() to serve as a start-up time.
+			Waits.upTo(timeout, Duration.ofMillis(20)).until(() -> {
+				if (!this.process.isAlive()) {
+					throw new IllegalStateException(this.name + " exited with " + this.process.exitValue()
+							+ " before it was ready; log " + this.log + ":\n" + log());
+				}
+				return readiness() == 200;
+			});
 		}
-		throw new IllegalStateException(
-				this.name + " was not ready within " + timeout + "; log " + this.log + ":\n" + log());
+		catch (ConditionTimeoutException ex) {
+			throw new IllegalStateException(
+					this.name + " was not ready within " + timeout + "; log " + this.log + ":\n" + log());
+		}
+		this.readyAfter = Duration.ofNanos(System.nanoTime() - this.startedNanos);
+		return this;
 	}
 
 	/** From process start to the first readiness 200, once {@link #awaitReady} saw it. */
@@ -205,17 +207,13 @@ public final class AgentProcess implements AutoCloseable {
 
 	/** Waits until the log contains the text; false when the process exits or the time is up first. */
 	public boolean awaitLog(String text, Duration timeout) {
-		long deadline = System.nanoTime() + timeout.toNanos();
-		while (System.nanoTime() - deadline < 0) {
-			if (log().contains(text)) {
-				return true;
-			}
-			if (!this.process.isAlive()) {
-				return log().contains(text);
-			}
-			sleep(20);
+		try {
+			Waits.upTo(timeout, Duration.ofMillis(20)).until(() -> log().contains(text) || !this.process.isAlive());
 		}
-		return false;
+		catch (ConditionTimeoutException ex) {
+			return false;
+		}
+		return log().contains(text);
 	}
 
 	/** The worst-case shutdown the agent logged once ready, if it has. */

@@ -6,8 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
+import org.awaitility.core.ConditionTimeoutException;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -218,6 +220,8 @@ public final class ShutdownCheck {
 		long deadline = signalNanos + limit.toNanos();
 		boolean secondSent = this.secondSignalAfter == null;
 		boolean routing = driver != null;
+		// Not a wait-until for Awaitility: while it waits for the exit, this loop acts (a second
+		// signal when due, the load stopped once readiness fails), as a kubelet and a Service do.
 		while (agent.isAlive() && System.nanoTime() - deadline < 0) {
 			if (!secondSent && System.nanoTime() - signalNanos >= this.secondSignalAfter.toNanos()) {
 				agent.signal(this.signal);
@@ -272,30 +276,41 @@ public final class ShutdownCheck {
 	}
 
 	private boolean warmedUp(AgentProcess agent) {
-		long deadline = System.nanoTime() + this.readyTimeout.toNanos();
-		while (System.nanoTime() - deadline < 0 && agent.isAlive()) {
-			try {
-				JsonNode reply = agent.call(this.warmUp);
-				if (reply != null && "ok".equals(reply.path("status").asString(""))) {
+		AtomicBoolean answered = new AtomicBoolean();
+		try {
+			Waits.upTo(this.readyTimeout, Duration.ofMillis(200)).until(() -> {
+				if (!agent.isAlive()) {
 					return true;
 				}
-			}
-			catch (IllegalStateException ex) {
-				// no answer yet: try again
-			}
-			sleep(200);
+				answered.set(answersOk(agent));
+				return answered.get();
+			});
 		}
-		return false;
+		catch (ConditionTimeoutException ex) {
+			return false;
+		}
+		return answered.get();
+	}
+
+	private boolean answersOk(AgentProcess agent) {
+		try {
+			JsonNode reply = agent.call(this.warmUp);
+			return reply != null && "ok".equals(reply.path("status").asString(""));
+		}
+		catch (IllegalStateException ex) {
+			return false; // no answer yet: try again
+		}
 	}
 
 	/** The kernel frees a dead process's sockets at once; a moment's grace for a busy machine. */
 	private static List<Integer> busyPorts(AgentProcess agent) {
-		List<Integer> busy = agent.ports().busy();
-		for (int attempt = 0; attempt < 10 && !busy.isEmpty(); attempt++) {
-			sleep(100);
-			busy = agent.ports().busy();
+		try {
+			Waits.upTo(Duration.ofSeconds(1), Duration.ofMillis(100)).until(() -> agent.ports().busy().isEmpty());
 		}
-		return busy;
+		catch (ConditionTimeoutException ex) {
+			// reported below
+		}
+		return agent.ports().busy();
 	}
 
 	private static String firstLine(String text) {

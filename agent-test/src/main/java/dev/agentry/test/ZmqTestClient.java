@@ -83,6 +83,15 @@ public final class ZmqTestClient implements AutoCloseable {
 	}
 
 	/**
+	 * A DEALER set up by {@code beforeConnect} (CURVE keys, say) before it connects, whose
+	 * receives give up after {@code receiveTimeoutMillis}.
+	 */
+	public static ZmqTestClient dealer(String endpoint, int receiveTimeoutMillis,
+			java.util.function.Consumer<ZMQ.Socket> beforeConnect) {
+		return new ZmqTestClient(SocketType.DEALER, endpoint, receiveTimeoutMillis, -1, beforeConnect);
+	}
+
+	/**
 	 * A DEALER that, like an agent's own sockets, refuses (and disconnects) messages over
 	 * {@code maxMessageSize} bytes: ZMQ_MAXMSGSIZE is taken when a connection is made, so it
 	 * must be set before connecting.

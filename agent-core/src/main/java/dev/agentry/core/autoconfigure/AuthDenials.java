@@ -24,6 +24,7 @@ final class AuthDenials implements ZapHandler.Denials {
 
 	private final AgentMetrics metrics;
 
+	/** A rate limit for the log, not a meter cache: the counters come from Micrometer. */
 	private final Map<String, AtomicLong> lastLogged = new ConcurrentHashMap<>();
 
 	AuthDenials(AgentMetrics metrics) {

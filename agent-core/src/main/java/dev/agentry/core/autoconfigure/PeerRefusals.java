@@ -8,7 +8,6 @@ import java.util.function.Consumer;
 
 import dev.agentry.core.metrics.AgentMetrics;
 import dev.agentry.core.zmq.ZmqSockets.Refusal;
-import io.micrometer.core.instrument.Counter;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -27,8 +26,6 @@ final class PeerRefusals implements Consumer<Refusal> {
 
 	private final long maxMessageSize;
 
-	private final Map<String, Counter> counters = new ConcurrentHashMap<>();
-
 	private final Map<String, AtomicLong> lastLogged = new ConcurrentHashMap<>();
 
 	PeerRefusals(AgentMetrics metrics, long maxMessageSize) {
@@ -38,13 +35,13 @@ final class PeerRefusals implements Consumer<Refusal> {
 
 	@Override
 	public void accept(Refusal refusal) {
-		String key = refusal.socket() + '\u0000' + refusal.reason();
-		this.counters.computeIfAbsent(key, (k) -> this.metrics.peerDisconnects(refusal.socket(), refusal.reason()))
-			.increment();
+		this.metrics.peerDisconnects(refusal.socket(), refusal.reason()).increment();
 		if (Refusal.TOO_LARGE.equals(refusal.reason())) {
 			// Kept from before agent_peer_disconnects_total existed: dashboards may count it.
 			this.metrics.requests(refusal.socket(), "none", "too_large").increment();
 		}
+		// A rate limit for the log, not a meter cache: the counter above comes from Micrometer.
+		String key = refusal.socket() + '\u0000' + refusal.reason();
 		long now = System.nanoTime();
 		AtomicLong last = this.lastLogged.computeIfAbsent(key, (k) -> new AtomicLong(now - LOG_INTERVAL_NANOS));
 		long previous = last.get();

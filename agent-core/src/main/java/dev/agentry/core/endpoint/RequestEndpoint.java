@@ -31,7 +31,6 @@ import dev.agentry.core.zmq.Envelope;
 import dev.agentry.core.zmq.ZmqLoop;
 import dev.agentry.core.zmq.ZmqSockets;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Timer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.zeromq.SocketType;
@@ -331,10 +330,6 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 		private final Queue<Completion> completions = new ConcurrentLinkedQueue<>();
 
 		final Queue<Cancellation> cancellations = new ConcurrentLinkedQueue<>();
-
-		private final Map<String, Counter> counters = new HashMap<>();
-
-		private final Map<String, Timer> timers = new HashMap<>();
 
 		private final Counter undeliverable = metrics.undeliverableReplies(settings.name());
 
@@ -770,10 +765,9 @@ public final class RequestEndpoint implements SmartLifecycle, DisposableBean {
 			if (!envelope.reply(this.router, reply)) {
 				this.undeliverable.increment();
 			}
-			this.counters.computeIfAbsent(action + '\u0000' + outcome,
-					(key) -> metrics.requests(settings.name(), action, outcome)).increment();
+			metrics.requests(settings.name(), action, outcome).increment();
 			if (!RequestDispatcher.NO_ACTION.equals(action) && !RequestDispatcher.UNKNOWN_ACTION.equals(action)) {
-				this.timers.computeIfAbsent(action, (key) -> metrics.requestTimer(settings.name(), action))
+				metrics.requestTimer(settings.name(), action)
 					.record(System.nanoTime() - receivedNanos, TimeUnit.NANOSECONDS);
 			}
 		}

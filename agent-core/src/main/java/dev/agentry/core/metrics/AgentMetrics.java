@@ -5,6 +5,7 @@ import java.util.function.IntSupplier;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter.MeterProvider;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -12,7 +13,9 @@ import io.micrometer.core.instrument.Timer;
  * The agent's meters, with the names and tags that dashboards depend on. Prometheus shows
  * {@code agent.requests} as {@code agent_requests_total}, timers as {@code _seconds}.
  * Every meter carries the {@code agent} tag. The shutdown's own timers are the shutdown
- * package's ({@code ShutdownMetrics}), so that this package does not depend on it.
+ * package's ({@code ShutdownMetrics}), so that this package does not depend on it. Meters
+ * that are looked up per request or per peer come from Micrometer's {@link MeterProvider}s,
+ * which find or register the meter for its tags: callers need no cache of their own.
  */
 public final class AgentMetrics {
 
@@ -20,9 +23,39 @@ public final class AgentMetrics {
 
 	private final String agent;
 
+	private final MeterProvider<Counter> requests;
+
+	private final MeterProvider<Counter> peerDisconnects;
+
+	private final MeterProvider<Counter> authDenied;
+
+	private final MeterProvider<Counter> rejectedReplies;
+
+	private final MeterProvider<Timer> requestTimers;
+
 	public AgentMetrics(MeterRegistry registry, String agent) {
 		this.registry = registry;
 		this.agent = agent;
+		this.requests = Counter.builder("agent.requests")
+			.description("Requests answered by an agent endpoint, by outcome (ok, an error code, forced)")
+			.tag("agent", agent)
+			.withRegistry(registry);
+		this.peerDisconnects = Counter.builder("agent.peer.disconnects")
+			.description("Connections that the agent or ZeroMQ dropped for what the peer sent or failed to send")
+			.tag("agent", agent)
+			.withRegistry(registry);
+		this.authDenied = Counter.builder("agent.auth.denied")
+			.description("Peers refused by CURVE authentication (ZAP): a key not authorized, or no CURVE")
+			.tag("agent", agent)
+			.withRegistry(registry);
+		this.rejectedReplies = Counter.builder("agent.client.replies.rejected")
+			.description("Replies an agent client dropped instead of completing a call with them")
+			.tag("agent", agent)
+			.withRegistry(registry);
+		this.requestTimers = Timer.builder("agent.request")
+			.description("Time from a request's arrival to its reply")
+			.tag("agent", agent)
+			.withRegistry(registry);
 	}
 
 	public MeterRegistry registry() {
@@ -36,18 +69,12 @@ public final class AgentMetrics {
 
 	/** {@code agent_requests_total{endpoint, action, outcome}}. */
 	public Counter requests(String endpoint, String action, String outcome) {
-		return Counter.builder("agent.requests")
-			.description("Requests answered by an agent endpoint, by outcome (ok, an error code, forced)")
-			.tags("agent", this.agent, "endpoint", endpoint, "action", action, "outcome", outcome)
-			.register(this.registry);
+		return this.requests.withTags("endpoint", endpoint, "action", action, "outcome", outcome);
 	}
 
 	/** {@code agent_peer_disconnects_total{socket, reason}}: connections ZeroMQ dropped for what the peer did. */
 	public Counter peerDisconnects(String socket, String reason) {
-		return Counter.builder("agent.peer.disconnects")
-			.description("Connections that the agent or ZeroMQ dropped for what the peer sent or failed to send")
-			.tags("agent", this.agent, "socket", socket, "reason", reason)
-			.register(this.registry);
+		return this.peerDisconnects.withTags("socket", socket, "reason", reason);
 	}
 
 	/**
@@ -55,10 +82,7 @@ public final class AgentMetrics {
 	 * ({@code unknown_key}, {@code no_curve}).
 	 */
 	public Counter authDenied(String socket, String reason) {
-		return Counter.builder("agent.auth.denied")
-			.description("Peers refused by CURVE authentication (ZAP): a key not authorized, or no CURVE")
-			.tags("agent", this.agent, "socket", socket, "reason", reason)
-			.register(this.registry);
+		return this.authDenied.withTags("socket", socket, "reason", reason);
 	}
 
 	/**
@@ -77,18 +101,12 @@ public final class AgentMetrics {
 	 * dropped, e.g. {@code wrong_peer}: from another peer than the one its call went to.
 	 */
 	public Counter rejectedReplies(String client, String reason) {
-		return Counter.builder("agent.client.replies.rejected")
-			.description("Replies an agent client dropped instead of completing a call with them")
-			.tags("agent", this.agent, "client", client, "reason", reason)
-			.register(this.registry);
+		return this.rejectedReplies.withTags("client", client, "reason", reason);
 	}
 
 	/** {@code agent_request_seconds{endpoint, action}}. */
 	public Timer requestTimer(String endpoint, String action) {
-		return Timer.builder("agent.request")
-			.description("Time from a request's arrival to its reply")
-			.tags("agent", this.agent, "endpoint", endpoint, "action", action)
-			.register(this.registry);
+		return this.requestTimers.withTags("endpoint", endpoint, "action", action);
 	}
 
 	/** {@code agent_requests_inflight{endpoint}}. */

@@ -82,7 +82,7 @@ public final class ShutdownReportWriter extends ShutdownStep implements Disposab
 		this.recorder.metrics().shutdown(outcome, total);
 		ShutdownReport report = new ShutdownReport(this.status.name(), this.status.instance(), this.status.startedAt(),
 				this.recorder.startedAt(), Instant.now(), total.toNanos() / 1e9, outcome, this.recorder.reason(), steps);
-		String json = this.mapper.writeValueAsString(report.toJson(this.mapper));
+		String json = this.mapper.writeValueAsString(report);
 		this.files.write(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
 		logger.info("Shutdown step 7 (report): agent '" + this.status.name() + "' stopped in " + total.toMillis()
 				+ " ms (" + outcome.wireName() + ", " + steps.size() + " steps), report " + this.files.reportFile()

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,12 +19,18 @@ import java.util.function.Consumer;
 import dev.agentry.samples.SamplesJar;
 import dev.agentry.test.FreePorts;
 import dev.agentry.test.ShutdownReport;
+import dev.agentry.test.ZmqTestClient;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
+import org.awaitility.core.ConditionTimeoutException;
 import org.springframework.boot.convert.DurationStyle;
+import picocli.CommandLine;
 import org.zeromq.ZMQ;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
- * {@code java -jar agent-samples.jar demo [--clients=4] [--duration=20s]}: the whole sample
+ * {@code java -jar agent-samples.jar demo [--clients=4] [--duration=20s] [--plain]}: the whole sample
  * system as child JVMs on free loopback ports, steady load through the request coordinator,
  * and a Kubernetes-style rolling update of both model-workers (start the new one, wait until
  * it is ready and registered, SIGTERM the old one). It prints a line per phase, then a
@@ -77,8 +84,6 @@ public final class Demo {
 	/** Agents stopped by SIGTERM, in stop order, for the summary. */
 	private final List<ChildAgent> stopped = new ArrayList<>();
 
-	private final ZMQ.Context context = ZMQ.context(1);
-
 	/** Whether the system runs with CURVE (the default; {@code --plain} turns it off). */
 	private final boolean curve;
 
@@ -122,40 +127,24 @@ public final class Demo {
 	 */
 	public static int run(String[] args) {
 		PrintStream out = System.out;
-		int clients = 4;
-		Duration duration = Duration.ofSeconds(20);
-		boolean curve = true;
-		for (String arg : args) {
-			try {
-				if (arg.equals("demo")) {
-					continue;
-				}
-				if (arg.equals("--help") || arg.equals("-h")) {
-					usage(out);
-					return 0;
-				}
-				if (arg.startsWith("--clients=")) {
-					clients = Integer.parseInt(arg.substring("--clients=".length()));
-					if (clients < 1) {
-						throw new IllegalArgumentException("at least one client");
-					}
-				}
-				else if (arg.startsWith("--duration=")) {
-					duration = parseDuration(arg.substring("--duration=".length()));
-				}
-				else if (arg.equals("--plain")) {
-					curve = false;
-				}
-				else {
-					throw new IllegalArgumentException("unknown option");
-				}
-			}
-			catch (RuntimeException ex) {
-				System.err.println("demo: bad argument '" + arg + "': " + ex.getMessage());
-				usage(System.err);
-				return 2;
-			}
+		DemoOptions options;
+		try {
+			// "demo" itself may lead, as when main is called with the samples jar's arguments.
+			options = DemoOptions.parse((args.length > 0 && args[0].equals("demo"))
+					? Arrays.copyOfRange(args, 1, args.length) : args);
 		}
+		catch (CommandLine.ParameterException ex) {
+			System.err.println("demo: " + ex.getMessage());
+			System.err.print(DemoOptions.usage());
+			return 2;
+		}
+		if (options.help) {
+			out.print(DemoOptions.usage());
+			return 0;
+		}
+		int clients = options.clients;
+		Duration duration = options.duration;
+		boolean curve = !options.plain;
 		Optional<Path> jar = SamplesJar.locate();
 		if (jar.isEmpty()) {
 			System.err.println(SamplesJar.notFound("demo"));
@@ -177,7 +166,6 @@ public final class Demo {
 		}
 		finally {
 			demo.killAll();
-			demo.closeContext();
 			try {
 				Runtime.getRuntime().removeShutdownHook(hook);
 			}
@@ -185,13 +173,6 @@ public final class Demo {
 				// the JVM is shutting down already
 			}
 		}
-	}
-
-	private static void usage(PrintStream out) {
-		out.println("Usage: java -jar agent-samples.jar demo [--clients=4] [--duration=20s] [--plain]");
-		out.println("  Starts the sample system on free loopback ports, drives load through the request-coordinator,");
-		out.println("  rolls both model-workers like a Kubernetes rolling update and prints what the clients saw.");
-		out.println("  Every socket uses CURVE, with keys made by keygen in the demo's folder; --plain turns it off.");
 	}
 
 	private int execute() {
@@ -323,9 +304,7 @@ public final class Demo {
 
 	private JsonNode healthCheck(ChildAgent agent) {
 		for (int attempt = 0; attempt < 5; attempt++) {
-			JsonNode reply = DemoSocket.call(this.context, agent.healthEndpoint(), clientOf(agent.command),
-					"{\"action\":\"health_check\"}",
-					2000);
+			JsonNode reply = call(agent.healthEndpoint(), agent.command, "{\"action\":\"health_check\"}", 2000);
 			if (reply != null && reply.has("instance")) {
 				return reply;
 			}
@@ -333,21 +312,19 @@ public final class Demo {
 		return null;
 	}
 
-	private void awaitRegistered(ChildAgent agent) throws InterruptedException {
-		long deadline = System.nanoTime() + REGISTERED_TIMEOUT.toNanos();
-		while (System.nanoTime() - deadline < 0) {
-			if (isRegistered(agent)) {
-				return;
-			}
-			Thread.sleep(200);
+	private void awaitRegistered(ChildAgent agent) {
+		try {
+			waitUpTo(REGISTERED_TIMEOUT, Duration.ofMillis(200)).until(() -> isRegistered(agent));
 		}
-		throw new IllegalStateException(agent.label + " (" + agent.instance + ") was not registered within "
-				+ REGISTERED_TIMEOUT.toSeconds() + " s; see " + agent.log() + " and " + this.registry.log());
+		catch (ConditionTimeoutException ex) {
+			throw new IllegalStateException(agent.label + " (" + agent.instance + ") was not registered within "
+					+ REGISTERED_TIMEOUT.toSeconds() + " s; see " + agent.log() + " and " + this.registry.log());
+		}
 	}
 
 	/** Whether the registry's {@code lookup} lists the agent, by instance id or by endpoint port. */
 	private boolean isRegistered(ChildAgent agent) {
-		JsonNode reply = DemoSocket.call(this.context, this.registry.endpoint(), clientOf(REGISTRY),
+		JsonNode reply = call(this.registry.endpoint(), REGISTRY,
 				"{\"action\":\"lookup\",\"service\":\"" + agent.command + "\"}", 2000);
 		if (reply == null || !reply.path("instances").isArray()) {
 			return false;
@@ -375,23 +352,19 @@ public final class Demo {
 
 	private void startLoad() throws InterruptedException {
 		// The coordinator learns the workers from the registry: wait until it serves, uncounted.
-		long deadline = System.nanoTime() + REGISTERED_TIMEOUT.toNanos();
-		JsonNode reply = null;
-		while (System.nanoTime() - deadline < 0) {
-			reply = DemoSocket.call(this.context, this.coordinator.endpoint(), clientOf(COORDINATOR),
-					"{\"action\":\"infer\",\"id\":\"probe\",\"text\":\"are you there\"}", 5000);
-			if (reply != null && "ok".equals(reply.path("status").asString(""))) {
-				break;
-			}
-			reply = null;
-			Thread.sleep(300);
+		JsonNode reply;
+		try {
+			reply = waitUpTo(REGISTERED_TIMEOUT, Duration.ofMillis(300)).until(
+					() -> call(this.coordinator.endpoint(), COORDINATOR,
+							"{\"action\":\"infer\",\"id\":\"probe\",\"text\":\"are you there\"}", 5000),
+					(answer) -> answer != null && "ok".equals(answer.path("status").asString("")));
 		}
-		if (reply == null) {
+		catch (ConditionTimeoutException ex) {
 			throw new IllegalStateException(COORDINATOR + " did not serve an infer within "
 					+ REGISTERED_TIMEOUT.toSeconds() + " s; see " + this.coordinator.log());
 		}
 		say("%s serves (probe answered by %s)", COORDINATOR, reply.path("worker").asString("?"));
-		this.load = new LoadClients(this.context, this.coordinator.endpoint(), clientOf(COORDINATOR), this.clients);
+		this.load = new LoadClients(this.coordinator.endpoint(), clientOf(COORDINATOR), this.clients);
 		this.loadStartedNanos = System.nanoTime();
 		this.load.start();
 		say("load running: %d clients, one request in flight each, through %s %s", this.clients, COORDINATOR,
@@ -464,8 +437,7 @@ public final class Demo {
 	}
 
 	private void hubStatus() {
-		JsonNode reply = DemoSocket.call(this.context, this.hub.endpoint(), clientOf(HUB), "{\"action\":\"status\"}",
-				3000);
+		JsonNode reply = call(this.hub.endpoint(), HUB, "{\"action\":\"status\"}", 3000);
 		if (reply == null) {
 			say("%s: no answer to status", HUB);
 			return;
@@ -565,19 +537,33 @@ public final class Demo {
 		}
 	}
 
-	/** Bounded: a JeroMQ context termination must never hold the demo's exit. */
-	private void closeContext() {
-		Thread closer = new Thread(this.context::close, "demo-zmq-close");
-		closer.setDaemon(true);
-		closer.start();
-		try {
-			closer.join(2000);
+	/**
+	 * One request on a fresh connection, proven by a health check first (the kit's client); the
+	 * reply, or {@code null} when there was none in time.
+	 */
+	private JsonNode call(String endpoint, String command, String json, int timeoutMillis) {
+		try (ZmqTestClient client = ZmqTestClient.dealer(endpoint, timeoutMillis, clientOf(command))) {
+			return client.call(json);
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
+		catch (IllegalStateException | JacksonException ex) {
+			return null;
 		}
 	}
 
+	/**
+	 * Awaitility, polling on this thread (the condition uses a ZeroMQ socket) and leaving the
+	 * load threads' uncaught exceptions to them.
+	 */
+	private static ConditionFactory waitUpTo(Duration atMost, Duration interval) {
+		return Awaitility.await()
+			.atMost(atMost)
+			.pollDelay(Duration.ZERO)
+			.pollInterval(interval)
+			.pollInSameThread()
+			.dontCatchUncaughtExceptions();
+	}
+
+	/** A plain pause, not a wait for something: the load runs meanwhile. */
 	private static void sleepNanos(long nanos) throws InterruptedException {
 		if (nanos > 0) {
 			Thread.sleep(nanos / 1_000_000);

@@ -10,12 +10,17 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.agentry.test.ZmqTestClient;
 import org.zeromq.ZMQ;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Steady load through one endpoint, counted by the client, not by the system: a few threads,
- * each with its own DEALER connection and one request in flight.
+ * each with its own DEALER connection (the kit's {@link ZmqTestClient}) and one request in
+ * flight. Not the kit's load driver: that one stops at the first {@code unavailable}, as a
+ * client of a draining agent should, while these clients play the coordinator's callers
+ * through a rolling update and retry what is retryable.
  *
  * <ul>
  * <li><b>sent</b>: requests, each counted once however often it was retried;</li>
@@ -64,8 +69,6 @@ final class LoadClients {
 	/** The first few retried requests, for people. */
 	private final List<String> retryNotes = Collections.synchronizedList(new ArrayList<>());
 
-	private final ZMQ.Context context;
-
 	private final String endpoint;
 
 	private final int clients;
@@ -77,9 +80,8 @@ final class LoadClients {
 	/** CURVE client settings for the coordinator, applied to every connection. */
 	private final Consumer<ZMQ.Socket> setUp;
 
-	LoadClients(ZMQ.Context context, String endpoint, Consumer<ZMQ.Socket> setUp, int clients) {
+	LoadClients(String endpoint, Consumer<ZMQ.Socket> setUp, int clients) {
 		this.setUp = setUp;
-		this.context = context;
 		this.endpoint = endpoint;
 		this.clients = clients;
 	}
@@ -134,12 +136,12 @@ final class LoadClients {
 	}
 
 	private void drive(int client) {
-		DemoSocket socket = null;
+		ZmqTestClient socket = null;
 		long sequence = 0;
 		try {
 			while (this.running) {
 				if (socket == null) {
-					socket = DemoSocket.open(this.context, this.endpoint, this.setUp, RECEIVE_TIMEOUT_MILLIS);
+					socket = open();
 					if (socket == null) {
 						this.connectFailures.incrementAndGet();
 						note("client " + client + ": no answer to 5 health checks on fresh connections");
@@ -171,14 +173,32 @@ final class LoadClients {
 		}
 	}
 
+	/** A connection proven by a health check, or {@code null} when five fresh ones in a row got no answer. */
+	private ZmqTestClient open() {
+		try {
+			return ZmqTestClient.dealer(this.endpoint, RECEIVE_TIMEOUT_MILLIS, this.setUp);
+		}
+		catch (IllegalStateException ex) {
+			return null;
+		}
+	}
+
 	/**
 	 * One request to its end: ok, failed or lost.
 	 * @return whether the connection can be used again (false after a lost request)
 	 */
-	private boolean exchange(DemoSocket socket, String id, String request) throws InterruptedException {
+	private boolean exchange(ZmqTestClient socket, String id, String request) throws InterruptedException {
 		for (int retries = 0;; retries++) {
 			socket.send(request);
-			JsonNode reply = receive(socket, id);
+			JsonNode reply;
+			try {
+				reply = receive(socket, id);
+			}
+			catch (JacksonException ex) {
+				this.failed.incrementAndGet();
+				note(id + " failed: a reply that is not JSON");
+				return true;
+			}
 			if (reply == null) {
 				this.lost.incrementAndGet();
 				note(id + " lost: no reply within " + RECEIVE_TIMEOUT_MILLIS + " ms");
@@ -210,7 +230,7 @@ final class LoadClients {
 	}
 
 	/** The reply to {@code id}; a stray reply to another id is noted and skipped. */
-	private JsonNode receive(DemoSocket socket, String id) {
+	private JsonNode receive(ZmqTestClient socket, String id) {
 		while (true) {
 			JsonNode reply = socket.receive();
 			if (reply == null || !reply.has("id") || id.equals(reply.path("id").asString(""))) {

@@ -7,7 +7,8 @@ import java.util.List;
 
 import dev.agentry.test.AgentLauncher;
 import dev.agentry.test.AgentProcess;
-import tools.jackson.databind.JsonNode;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The agents that the agents under test talk to, started once per run and not themselves
@@ -54,23 +55,19 @@ final class SupportAgents implements AutoCloseable {
 	}
 
 	private void awaitWorkerRegistered() {
-		long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-		while (System.nanoTime() - deadline < 0) {
-			JsonNode reply = this.registry.call("{\"action\":\"lookup\",\"service\":\"model-worker\"}");
-			if (reply != null && !reply.path("instances").isEmpty()) {
-				return;
-			}
-			sleep();
-		}
-		throw new IllegalStateException("the support model-worker never registered");
-	}
-
-	private static void sleep() {
 		try {
-			Thread.sleep(200);
+			// Polled on this thread: the registry's client socket stays on the thread that made it.
+			Awaitility.await()
+				.atMost(READY_TIMEOUT)
+				.pollDelay(Duration.ZERO)
+				.pollInterval(Duration.ofMillis(200))
+				.pollInSameThread()
+				.dontCatchUncaughtExceptions()
+				.until(() -> this.registry.call("{\"action\":\"lookup\",\"service\":\"model-worker\"}"),
+						(reply) -> reply != null && !reply.path("instances").isEmpty());
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
+		catch (ConditionTimeoutException ex) {
+			throw new IllegalStateException("the support model-worker never registered");
 		}
 	}
 

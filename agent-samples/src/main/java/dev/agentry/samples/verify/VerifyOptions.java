@@ -3,13 +3,16 @@ package dev.agentry.samples.verify;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 import org.springframework.boot.convert.DurationStyle;
 
 /**
- * verify-shutdown's command line.
+ * verify-shutdown's command line, parsed by picocli.
  *
  * @param agents the agents to check, in order
  * @param scenarios the scenarios to run on each (where they apply)
@@ -23,42 +26,66 @@ import org.springframework.boot.convert.DurationStyle;
 record VerifyOptions(List<String> agents, List<Scenario> scenarios, Duration exitLimit, Path report, Path dir,
 		boolean help) {
 
-	static final String USAGE = """
-			Usage: java -jar agent-samples.jar verify-shutdown [options]
-			  --agents=a,b,...     agents to check (default: all): %s
-			  --scenarios=x,y,...  scenarios (default: all): %s
-			  --exit-limit=10s     SIGTERM-to-exit limit (default: each agent's shutdown budget + 2s)
-			  --report=FILE        also write the results as JSON
-			  --dir=DIR            where agent logs and shutdown reports go (default: a new temp dir)
-			Exits 0 when every row passes, 1 when one fails, 2 on a usage error.""";
-
 	/** @throws IllegalArgumentException naming the bad argument */
 	static VerifyOptions parse(String[] args) {
-		List<String> agents = SampleTarget.names();
-		List<Scenario> scenarios = Arrays.asList(Scenario.values());
-		Duration exitLimit = null;
-		Path report = null;
-		Path dir = null;
-		for (String arg : args) {
-			if (arg.equals("--help") || arg.equals("-h")) {
-				return new VerifyOptions(agents, scenarios, null, null, null, true);
-			}
-			int equals = arg.indexOf('=');
-			if (!arg.startsWith("--") || equals < 0) {
-				throw new IllegalArgumentException("unknown argument '" + arg + "'");
-			}
-			String name = arg.substring(2, equals);
-			String value = arg.substring(equals + 1);
-			switch (name) {
-				case "agents" -> agents = agents(value);
-				case "scenarios" -> scenarios = list(value).stream().map(Scenario::of).toList();
-				case "exit-limit" -> exitLimit = DurationStyle.detectAndParse(value);
-				case "report" -> report = Path.of(value);
-				case "dir" -> dir = Path.of(value);
-				default -> throw new IllegalArgumentException("unknown option '--" + name + "'");
-			}
+		Arguments arguments = new Arguments();
+		try {
+			commandLine(arguments).parseArgs(args);
 		}
-		return new VerifyOptions(agents, scenarios, exitLimit, report, dir, false);
+		catch (CommandLine.UnmatchedArgumentException ex) {
+			String first = ex.getUnmatched().get(0);
+			throw new IllegalArgumentException(
+					(first.startsWith("-") ? "unknown option '" : "unknown argument '") + first + "'", ex);
+		}
+		catch (CommandLine.ParameterException ex) {
+			throw new IllegalArgumentException(ex.getMessage(), ex);
+		}
+		return arguments.options();
+	}
+
+	static String usage() {
+		return commandLine(new Arguments()).getUsageMessage(CommandLine.Help.Ansi.OFF) + "Agents: "
+				+ String.join(",", SampleTarget.names()) + "\nScenarios: " + String.join(",", Scenario.ids())
+				+ "\nExits 0 when every row passes, 1 when one fails, 2 on a usage error.";
+	}
+
+	private static CommandLine commandLine(Arguments arguments) {
+		return new CommandLine(arguments).setExpandAtFiles(false);
+	}
+
+	@Command(name = "java -jar agent-samples.jar verify-shutdown",
+			description = "The graceful-shutdown test runner: each agent started, loaded, signalled, timed, checked.")
+	static final class Arguments {
+
+		@Option(names = { "-h", "--help" }, usageHelp = true, description = "this help")
+		boolean help;
+
+		@Option(names = "--agents", paramLabel = "a,b,...",
+				description = "agents to check (default: all)")
+		String agents;
+
+		@Option(names = "--scenarios", paramLabel = "x,y,...", description = "scenarios (default: all)")
+		String scenarios;
+
+		@Option(names = "--exit-limit", paramLabel = "10s",
+				description = "SIGTERM-to-exit limit (default: each agent's shutdown budget + 2s)")
+		String exitLimit;
+
+		@Option(names = "--report", paramLabel = "FILE", description = "also write the results as JSON")
+		Path report;
+
+		@Option(names = "--dir", paramLabel = "DIR",
+				description = "where agent logs and shutdown reports go (default: a new temp dir)")
+		Path dir;
+
+		VerifyOptions options() {
+			List<String> agents = (this.agents != null) ? agents(this.agents) : SampleTarget.names();
+			List<Scenario> scenarios = (this.scenarios != null)
+					? list(this.scenarios).stream().map(Scenario::of).toList() : List.of(Scenario.values());
+			Duration exitLimit = (this.exitLimit != null) ? DurationStyle.detectAndParse(this.exitLimit) : null;
+			return new VerifyOptions(agents, scenarios, exitLimit, this.report, this.dir, this.help);
+		}
+
 	}
 
 	private static List<String> agents(String value) {
@@ -83,10 +110,6 @@ record VerifyOptions(List<String> agents, List<Scenario> scenarios, Duration exi
 			throw new IllegalArgumentException("an empty list");
 		}
 		return items;
-	}
-
-	static String usage() {
-		return USAGE.formatted(String.join(",", SampleTarget.names()), String.join(",", Scenario.ids()));
 	}
 
 }

@@ -45,6 +45,17 @@ class VerifyOptionsTests {
 	}
 
 	@Test
+	void helpDirAndUsage() {
+		assertThat(VerifyOptions.parse(new String[] { "--help" }).help()).isTrue();
+		assertThat(VerifyOptions.parse(new String[] { "--dir=logs" }).dir()).isEqualTo(Path.of("logs"));
+		assertThatIllegalArgumentException().isThrownBy(() -> VerifyOptions.parse(new String[] { "stray" }))
+			.withMessageContaining("unknown argument 'stray'");
+		assertThat(VerifyOptions.usage()).contains("--agents", "--scenarios", "--exit-limit", "--report", "--dir",
+				"model-worker", "drain-timeout");
+		assertThat(VerifyShutdown.run(new String[] { "--help" })).isZero();
+	}
+
+	@Test
 	void onlyAgentsWithASlowActionGetTheDrainTimeoutScenario() {
 		assertThat(SampleTarget.ALL.get("model-worker").supports(Scenario.DRAIN_TIMEOUT)).isTrue();
 		assertThat(SampleTarget.ALL.get("service-registry").supports(Scenario.DRAIN_TIMEOUT)).isFalse();
