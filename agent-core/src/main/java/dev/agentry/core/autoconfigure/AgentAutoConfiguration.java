@@ -16,6 +16,7 @@ import dev.agentry.core.client.AgentClients;
 import dev.agentry.core.endpoint.AgentActionRegistrar;
 import dev.agentry.core.endpoint.AgentActions;
 import dev.agentry.core.endpoint.RequestEndpoint;
+import dev.agentry.core.endpoint.RequestEndpoints;
 import dev.agentry.core.health.EndpointLivenessProbe;
 import dev.agentry.core.health.HealthReplies;
 import dev.agentry.core.health.HealthSocket;

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import dev.agentry.core.AgentPhases;
-import dev.agentry.core.autoconfigure.RequestEndpoints;
+import dev.agentry.core.endpoint.RequestEndpoints;
 import dev.agentry.core.endpoint.ActionRequest;
 import dev.agentry.core.endpoint.AgentAction;
 import dev.agentry.core.worker.AgentWorker;

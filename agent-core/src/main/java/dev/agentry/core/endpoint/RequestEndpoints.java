@@ -1,12 +1,10 @@
-package dev.agentry.core.autoconfigure;
+package dev.agentry.core.endpoint;
 
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.agentry.core.AgentPhases;
-import dev.agentry.core.endpoint.AgentActions;
-import dev.agentry.core.endpoint.RequestEndpoint;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
@@ -21,7 +19,7 @@ public final class RequestEndpoints implements SmartLifecycle, DisposableBean {
 
 	private final AgentActions actions;
 
-	RequestEndpoints(List<RequestEndpoint> endpoints, AgentActions actions) {
+	public RequestEndpoints(List<RequestEndpoint> endpoints, AgentActions actions) {
 		this.endpoints = List.copyOf(endpoints);
 		this.actions = actions;
 	}
