@@ -279,11 +279,10 @@ final class EndpointLoop extends ZmqLoop {
 				}
 			}
 		}
-		EndpointActions.Action inline = (parsed != null) ? this.actions.find(parsed.action()) : null;
-		if (inline != null && !inline.inline()) {
-			inline = null;
-		}
-		if (inline == null || !inline.answeredWhenBusy()) {
+		// Its action's attributes decide: where it runs, and whether the limits refuse it.
+		EndpointActions.Action runsHere = (parsed != null) ? this.actions.find(parsed.action()) : null;
+		boolean inline = runsHere != null && runsHere.inline();
+		if (!inline || !runsHere.answeredWhenBusy()) {
 			String busy = busy(body.length);
 			if (busy != null) {
 				refuseUnavailable(message, peek, busy, now);
@@ -291,7 +290,7 @@ final class EndpointLoop extends ZmqLoop {
 			}
 			this.refusing = false;
 		}
-		if (inline != null) {
+		if (inline) {
 			answerInline(message, parsed, now);
 			return;
 		}
