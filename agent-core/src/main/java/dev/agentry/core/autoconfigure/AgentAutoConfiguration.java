@@ -15,6 +15,7 @@ import dev.agentry.core.client.AgentClients;
 import dev.agentry.core.endpoint.AgentActionRegistrar;
 import dev.agentry.core.endpoint.AgentActions;
 import dev.agentry.core.endpoint.RequestEndpoint;
+import dev.agentry.core.endpoint.RequestEndpoints;
 import dev.agentry.core.health.EndpointLivenessProbe;
 import dev.agentry.core.health.HealthReplies;
 import dev.agentry.core.health.HealthSocket;
@@ -221,27 +222,27 @@ public final class AgentAutoConfiguration {
 			AgentJson json, AgentMetrics metrics, ShutdownRecorder recorder, HealthReplies health, AgentStatus status,
 			ApplicationEventPublisher events) {
 		List<RequestEndpoint> endpoints = new ArrayList<>();
-		Duration drain = properties.shutdown().drainTimeout();
 		if (properties.endpoint().enabled()) {
-			endpoints.add(endpoint(RequestEndpoint.MAIN, properties.endpoint(), drain, sockets, actions, json, metrics,
-					recorder, health, events));
+			endpoints.add(endpoint(RequestEndpoint.MAIN, properties.endpoint(), sockets, actions, json, metrics, health,
+					events));
 		}
 		properties.endpoints().forEach((name, endpoint) -> {
 			if (endpoint.enabled()) {
-				endpoints.add(endpoint(name, endpoint, drain, sockets, actions, json, metrics, recorder, health, events));
+				endpoints.add(endpoint(name, endpoint, sockets, actions, json, metrics, health, events));
 			}
 		});
-		RequestEndpoints all = new RequestEndpoints(endpoints, actions);
+		RequestEndpoints all = new RequestEndpoints(endpoints, actions, properties.shutdown().drainTimeout(),
+				sockets.linger(), recorder);
 		status.inflightSource(all::inflight);
 		return all;
 	}
 
-	private static RequestEndpoint endpoint(String name, AgentProperties.Endpoint endpoint, Duration drain,
-			ZmqSockets sockets, AgentActions actions, AgentJson json, AgentMetrics metrics, ShutdownRecorder recorder,
-			HealthReplies health, ApplicationEventPublisher events) {
+	private static RequestEndpoint endpoint(String name, AgentProperties.Endpoint endpoint, ZmqSockets sockets,
+			AgentActions actions, AgentJson json, AgentMetrics metrics, HealthReplies health,
+			ApplicationEventPublisher events) {
 		return new RequestEndpoint(new RequestEndpoint.Settings(name, endpoint.bind(), endpoint.threads(),
-				endpoint.maxInflight(), endpoint.maxInflightBytes().toBytes(), endpoint.requestTimeout(), drain), sockets, actions, json.mapper(), metrics,
-				recorder, health, brokenOnCrash(events));
+				endpoint.maxInflight(), endpoint.maxInflightBytes().toBytes(), endpoint.requestTimeout()), sockets,
+				actions, json.mapper(), metrics, health, brokenOnCrash(events));
 	}
 
 	@Bean

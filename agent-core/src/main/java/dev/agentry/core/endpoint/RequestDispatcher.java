@@ -71,7 +71,7 @@ final class RequestDispatcher {
 
 	private final String endpoint;
 
-	private final AgentActions actions;
+	private final EndpointActions actions;
 
 	private final ObjectMapper mapper;
 
@@ -80,8 +80,8 @@ final class RequestDispatcher {
 
 	private final Replies replies;
 
-	RequestDispatcher(String endpoint, AgentActions actions, ObjectMapper mapper) {
-		this.endpoint = endpoint;
+	RequestDispatcher(EndpointActions actions, ObjectMapper mapper) {
+		this.endpoint = actions.endpoint();
 		this.actions = actions;
 		this.mapper = mapper;
 		this.reader = mapper.reader()
@@ -100,11 +100,11 @@ final class RequestDispatcher {
 	record Result(byte[] reply, String action, String outcome) {
 	}
 
-	/** Parses the request; returns the reply for a request that can go no further, or the parsed request. */
-	Object parse(byte[] body, long deadlineNanos, String peer) {
+	/** Parses the request into one to run, or the reply for a request that can go no further. */
+	Parsed parse(byte[] body, long deadlineNanos, String peer) {
 		CharBuffer text = strictUtf8(body);
 		if (text == null) {
-			return refuse(null, NO_ACTION, AgentError.BAD_REQUEST, "the request is not valid UTF-8 JSON", body.length);
+			return refused(null, NO_ACTION, AgentError.BAD_REQUEST, "the request is not valid UTF-8 JSON", body.length);
 		}
 		JsonNode request;
 		try {
@@ -113,31 +113,31 @@ final class RequestDispatcher {
 					text.remaining()));
 		}
 		catch (JacksonException ex) {
-			return refuse(null, NO_ACTION, AgentError.BAD_REQUEST, "the request is not valid UTF-8 JSON", body.length);
+			return refused(null, NO_ACTION, AgentError.BAD_REQUEST, "the request is not valid UTF-8 JSON", body.length);
 		}
 		if (request == null || !request.isObject()) {
-			return refuse(null, NO_ACTION, AgentError.BAD_REQUEST, "the request must be a JSON object", body.length);
+			return refused(null, NO_ACTION, AgentError.BAD_REQUEST, "the request must be a JSON object", body.length);
 		}
 		JsonNode id = request.get("id");
 		if (!isValidId(id)) {
 			// Never echoed: a bad id is what a peer that never reads would pile up in our replies.
-			return refuse(null, knownAction(request), AgentError.BAD_REQUEST, BAD_ID, body.length);
+			return refused(null, knownAction(request), AgentError.BAD_REQUEST, BAD_ID, body.length);
 		}
 		if (!floatsFit(request)) {
-			return refuse(id, knownAction(request), AgentError.BAD_REQUEST,
+			return refused(id, knownAction(request), AgentError.BAD_REQUEST,
 					"a number in the request does not fit a double", body.length);
 		}
 		JsonNode action = request.get("action");
 		if (action == null || !action.isString() || action.stringValue().isEmpty()) {
-			return refuse(id, NO_ACTION, AgentError.BAD_REQUEST, "field 'action' is missing or not a string",
+			return refused(id, NO_ACTION, AgentError.BAD_REQUEST, "field 'action' is missing or not a string",
 					body.length);
 		}
 		String name = action.stringValue();
-		if (!AgentActions.HEALTH_CHECK.equals(name) && this.actions.find(this.endpoint, name) == null) {
-			return refuse(id, UNKNOWN_ACTION, AgentError.UNKNOWN_ACTION, "no handler for action '" + clip(name) + "'",
+		if (this.actions.find(name) == null) {
+			return refused(id, UNKNOWN_ACTION, AgentError.UNKNOWN_ACTION, "no handler for action '" + clip(name) + "'",
 					"no handler for the action (" + name.length() + " characters)", body.length);
 		}
-		return new ActionRequest(this.endpoint, name, (ObjectNode) request, this.mapper, deadlineNanos, peer);
+		return new Parsed.Valid(new ActionRequest(this.endpoint, name, (ObjectNode) request, this.mapper, deadlineNanos, peer));
 	}
 
 	/**
@@ -238,8 +238,7 @@ final class RequestDispatcher {
 
 	/** The action's name when it has a handler here; unknown names stay out of metric tags. */
 	private String known(String action) {
-		return (action != null && (AgentActions.HEALTH_CHECK.equals(action) || this.actions.find(this.endpoint, action) != null))
-				? action : NO_ACTION;
+		return (action != null && this.actions.find(action) != null) ? action : NO_ACTION;
 	}
 
 	/** A request's id and known action, as {@link #peek} reads them. */
@@ -252,12 +251,6 @@ final class RequestDispatcher {
 			return new Peek((id != null && !id.isNull()) ? id : null, request.action(), false);
 		}
 
-		/** {@code action} is a known action's name or {@link #NO_ACTION}, so this is exact. */
-		boolean healthCheck() {
-			return AgentActions.HEALTH_CHECK.equals(this.action);
-		}
-
-		/** The id as {@link RequestEndpoint#cancel(String)} matches it, or {@code null}. */
 		/** The id as JSON text: the string "7" and the number 7 are two ids, as they are two replies. */
 		String key() {
 			return keyOf(this.id);
@@ -363,11 +356,11 @@ final class RequestDispatcher {
 		return fits ? DoubleNode.valueOf(value) : null;
 	}
 
+	/** Runs the request's action, whichever it is, and maps every failure to its protocol error. */
 	Result dispatch(ActionRequest request) {
-		ActionHandler handler = this.actions.find(this.endpoint, request.action());
+		EndpointActions.Action action = this.actions.find(request.action());
 		try {
-			Object result = handler.handle(request);
-			return new Result(this.replies.ok(request.id(), result), request.action(), "ok");
+			return new Result(action.answer(request, this.replies), request.action(), "ok");
 		}
 		catch (AgentException ex) {
 			if (ex.error() == AgentError.BAD_REQUEST || ex.error() == AgentError.UNKNOWN_ACTION) {
@@ -386,6 +379,14 @@ final class RequestDispatcher {
 			return new Result(this.replies.error(request.id(), AgentError.INTERNAL, "the agent failed to handle the request"),
 					request.action(), AgentError.INTERNAL.code());
 		}
+	}
+
+	private Parsed refused(JsonNode id, String action, AgentError error, String message, int size) {
+		return new Parsed.Refused(refuse(id, action, error, message, message, size));
+	}
+
+	private Parsed refused(JsonNode id, String action, AgentError error, String message, String logged, int size) {
+		return new Parsed.Refused(refuse(id, action, error, message, logged, size));
 	}
 
 	private Result refuse(JsonNode id, String action, AgentError error, String message, int size) {

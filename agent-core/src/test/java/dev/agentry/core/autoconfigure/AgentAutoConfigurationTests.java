@@ -12,6 +12,7 @@ import dev.agentry.core.client.AgentClients;
 import dev.agentry.core.endpoint.AgentAction;
 import dev.agentry.core.endpoint.AgentActions;
 import dev.agentry.core.endpoint.RequestEndpoint;
+import dev.agentry.core.endpoint.RequestEndpoints;
 import dev.agentry.core.health.HealthSocket;
 import dev.agentry.core.registry.RegistryClient;
 import dev.agentry.core.registry.RegistryRegistration;

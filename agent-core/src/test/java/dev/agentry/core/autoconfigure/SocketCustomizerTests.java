@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.agentry.core.client.AgentClient;
+import dev.agentry.core.endpoint.RequestEndpoints;
 import dev.agentry.core.client.AgentClients;
 import dev.agentry.core.endpoint.RequestEndpoint;
 import dev.agentry.core.stream.ManagedStream;

@@ -31,7 +31,7 @@ class RequestDispatcherTests {
 
 	private static final ObjectMapper mapper = new AgentJson(JsonMapper.builder().build()).mapper();
 
-	private static final RequestDispatcher dispatcher = new RequestDispatcher("main", actions(), mapper);
+	private static final RequestDispatcher dispatcher = new RequestDispatcher(new EndpointActions("main", actions(), (id) -> new byte[0]), mapper);
 
 	private static final String ALPHANUMERIC = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
@@ -64,8 +64,9 @@ class RequestDispatcherTests {
 	}
 
 	private static void isParsedOrRefusedAsDocumented(byte[] body) {
-		Object parsed = dispatcher.parse(body, System.nanoTime() + 1_000_000_000L, null);
-		if (parsed instanceof ActionRequest request) {
+		Parsed parsed = dispatcher.parse(body, System.nanoTime() + 1_000_000_000L, null);
+		if (parsed instanceof Parsed.Valid valid) {
+			ActionRequest request = valid.request();
 			assertThat(request.action()).isIn("echo", AgentActions.HEALTH_CHECK);
 			assertThat(RequestDispatcher.isValidId(request.id())).isTrue();
 			assertThat(isStrictUtf8(body)).as("only strict UTF-8 is parsed").isTrue();
@@ -74,7 +75,7 @@ class RequestDispatcherTests {
 				.contains("\"status\":\"ok\"");
 		}
 		else {
-			RequestDispatcher.Result refused = (RequestDispatcher.Result) parsed;
+			RequestDispatcher.Result refused = ((Parsed.Refused) parsed).refusal();
 			assertThat(refused.outcome()).isIn("bad_request", "unknown_action");
 			JsonNode reply = mapper.readTree(refused.reply());
 			assertThat(reply.get("status").asString()).isEqualTo("error");
@@ -105,17 +106,17 @@ class RequestDispatcherTests {
 	}
 
 	private static void isKeptOnlyWhenItFitsADouble(String number) {
-		Object parsed = dispatcher.parse(("{\"action\":\"echo\",\"x\":" + number + "}").getBytes(StandardCharsets.UTF_8),
+		Parsed parsed = dispatcher.parse(("{\"action\":\"echo\",\"x\":" + number + "}").getBytes(StandardCharsets.UTF_8),
 				Long.MAX_VALUE, null);
 		java.math.BigDecimal exact = new java.math.BigDecimal(number);
 		double value = exact.doubleValue();
 		boolean fits = Double.isFinite(value) && (value != 0 || exact.signum() == 0);
 		if (fits) {
-			assertThat(parsed).isInstanceOf(ActionRequest.class);
-			assertThat(((ActionRequest) parsed).body().get("x").doubleValue()).isEqualTo(value);
+			assertThat(parsed).isInstanceOf(Parsed.Valid.class);
+			assertThat(((Parsed.Valid) parsed).request().body().get("x").doubleValue()).isEqualTo(value);
 		}
 		else {
-			assertThat(((RequestDispatcher.Result) parsed).outcome()).isEqualTo("bad_request");
+			assertThat(((Parsed.Refused) parsed).refusal().outcome()).isEqualTo("bad_request");
 		}
 	}
 
@@ -127,17 +128,17 @@ class RequestDispatcherTests {
 
 	private static void isAValidIdOrRefused(String id) {
 		byte[] body = ("{\"action\":\"echo\",\"id\":" + id + "}").getBytes(StandardCharsets.UTF_8);
-		Object parsed = dispatcher.parse(body, Long.MAX_VALUE, null);
+		Parsed parsed = dispatcher.parse(body, Long.MAX_VALUE, null);
 		JsonNode node = JsonMapper.builder().build().readTree(id);
 		boolean valid = node.isNull() || (node.isString() && node.stringValue().codePointCount(0,
 				node.stringValue().length()) <= 256) || (node.isIntegralNumber() && node.canConvertToLong());
 		if (valid) {
-			assertThat(parsed).isInstanceOf(ActionRequest.class);
+			assertThat(parsed).isInstanceOf(Parsed.Valid.class);
 			// The socket thread reads the same id once, as an interrupt matches it.
 			assertThat(dispatcher.peek(body).key()).isEqualTo(node.isNull() ? null : node.toString());
 		}
 		else {
-			RequestDispatcher.Result refused = (RequestDispatcher.Result) parsed;
+			RequestDispatcher.Result refused = ((Parsed.Refused) parsed).refusal();
 			assertThat(refused.outcome()).isEqualTo("bad_request");
 			assertThat(mapper.readTree(refused.reply()).get("id").isNull()).as("the bad id is not echoed").isTrue();
 		}
@@ -153,8 +154,8 @@ class RequestDispatcherTests {
 
 	@Test
 	void hugeNumbersNeverBecomeInfinity() {
-		RequestDispatcher.Result refused = (RequestDispatcher.Result) dispatcher
-			.parse("{\"action\":\"echo\",\"id\":1e999999}".getBytes(StandardCharsets.UTF_8), Long.MAX_VALUE, null);
+		RequestDispatcher.Result refused = ((Parsed.Refused) dispatcher
+			.parse("{\"action\":\"echo\",\"id\":1e999999}".getBytes(StandardCharsets.UTF_8), Long.MAX_VALUE, null)).refusal();
 		assertThat(new String(refused.reply(), StandardCharsets.UTF_8)).contains("\"id\":null")
 			.doesNotContain("Infinity");
 	}
@@ -281,8 +282,8 @@ class RequestDispatcherTests {
 	}
 
 	private static String outcome(byte[] body) {
-		Object parsed = dispatcher.parse(body, Long.MAX_VALUE, null);
-		return (parsed instanceof RequestDispatcher.Result refused) ? refused.outcome() : "parsed";
+		Parsed parsed = dispatcher.parse(body, Long.MAX_VALUE, null);
+		return (parsed instanceof Parsed.Refused refused) ? refused.refusal().outcome() : "parsed";
 	}
 
 	/** A valid request with the given bytes inside a string value. */

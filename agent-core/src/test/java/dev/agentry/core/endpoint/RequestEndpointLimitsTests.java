@@ -8,7 +8,6 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import dev.agentry.core.autoconfigure.RequestEndpoints;
 import dev.agentry.core.test.RunningAgent;
 import dev.agentry.test.ZmqTestClient;
 import io.micrometer.core.instrument.MeterRegistry;

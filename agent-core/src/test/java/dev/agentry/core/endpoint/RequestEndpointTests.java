@@ -316,7 +316,7 @@ class RequestEndpointTests {
 			for (int i = 0; i < 4; i++) {
 				client.send("{\"action\":\"slow\",\"millis\":400,\"id\":" + i + "}");
 			}
-			await().atMost(Duration.ofSeconds(5)).until(() -> agent.bean(dev.agentry.core.autoconfigure.RequestEndpoints.class).inflight() == 4);
+			await().atMost(Duration.ofSeconds(5)).until(() -> agent.bean(RequestEndpoints.class).inflight() == 4);
 			client.send("{\"action\":\"echo\",\"id\":\"over\"}");
 			JsonNode first = client.receive();
 			assertThat(first.get("id").asString()).isEqualTo("over");

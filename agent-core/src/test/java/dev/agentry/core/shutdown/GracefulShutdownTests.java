@@ -15,7 +15,7 @@ import java.util.concurrent.CompletableFuture;
 
 import dev.agentry.core.AgentState;
 import dev.agentry.core.AgentStatus;
-import dev.agentry.core.autoconfigure.RequestEndpoints;
+import dev.agentry.core.endpoint.RequestEndpoints;
 import dev.agentry.core.test.RunningAgent;
 import dev.agentry.test.ZmqTestClient;
 import io.micrometer.core.instrument.MeterRegistry;

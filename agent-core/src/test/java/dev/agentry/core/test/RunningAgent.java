@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.agentry.core.autoconfigure.RequestEndpoints;
+import dev.agentry.core.endpoint.RequestEndpoints;
 import dev.agentry.core.health.HealthSocket;
 import dev.agentry.core.testapp.TestAgentApplication;
 

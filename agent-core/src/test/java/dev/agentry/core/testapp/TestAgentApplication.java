@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Map;
 
 import dev.agentry.core.AgentPhases;
-import dev.agentry.core.autoconfigure.RequestEndpoints;
 import dev.agentry.core.client.AgentClient;
 import dev.agentry.core.client.AgentClients;
+import dev.agentry.core.endpoint.RequestEndpoints;
 import dev.agentry.core.endpoint.ActionRequest;
 import dev.agentry.core.endpoint.AgentAction;
 import dev.agentry.core.stream.ManagedStream;

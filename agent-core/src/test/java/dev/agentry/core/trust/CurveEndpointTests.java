@@ -212,7 +212,7 @@ class CurveEndpointTests {
 			gate.await(30, TimeUnit.SECONDS);
 			return null;
 		});
-		RequestEndpoint endpoint = this.agent.bean(dev.agentry.core.autoconfigure.RequestEndpoints.class)
+		RequestEndpoint endpoint = this.agent.bean(dev.agentry.core.endpoint.RequestEndpoints.class)
 			.get(RequestEndpoint.MAIN)
 			.orElseThrow();
 		try (ZmqTestClient client = ZmqTestClient.dealer(this.agent.endpoint(),

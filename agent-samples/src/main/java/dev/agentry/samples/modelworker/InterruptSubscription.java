@@ -3,7 +3,7 @@ package dev.agentry.samples.modelworker;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import dev.agentry.core.autoconfigure.RequestEndpoints;
+import dev.agentry.core.endpoint.RequestEndpoints;
 import dev.agentry.core.stream.ManagedStream;
 import dev.agentry.core.endpoint.RequestEndpoint;
 import dev.agentry.core.trust.CurveKeys;

@@ -1,29 +1,45 @@
-package dev.agentry.core.autoconfigure;
+package dev.agentry.core.endpoint;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import dev.agentry.core.AgentPhases;
-import dev.agentry.core.endpoint.AgentActions;
-import dev.agentry.core.endpoint.RequestEndpoint;
+import dev.agentry.core.shutdown.ShutdownRecorder;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 
 /**
  * The agent's request endpoints as one lifecycle: they start together and drain together
- * in step 1, the callback running once the last one is done.
+ * in step 1 ({@link DrainStep} holds the policy), the callback running once the last one is
+ * done. Applications look endpoints up here, to cancel a request say.
  */
 public final class RequestEndpoints implements SmartLifecycle, DisposableBean {
+
+	/**
+	 * Beyond the socket's linger, what forcing what is left may take: the loop's thread
+	 * answers it at its next wake-up, well within this.
+	 */
+	private static final Duration FORCE_MARGIN = Duration.ofSeconds(5);
 
 	private final List<RequestEndpoint> endpoints;
 
 	private final AgentActions actions;
 
-	RequestEndpoints(List<RequestEndpoint> endpoints, AgentActions actions) {
+	private final DrainStep drain;
+
+	/**
+	 * @param drainTimeout {@code agent.shutdown.drain-timeout}
+	 * @param linger the sockets' linger, which bounds the flush of the last replies
+	 */
+	public RequestEndpoints(List<RequestEndpoint> endpoints, AgentActions actions, Duration drainTimeout,
+			Duration linger, ShutdownRecorder recorder) {
 		this.endpoints = List.copyOf(endpoints);
 		this.actions = actions;
+		this.drain = new DrainStep(this.endpoints, drainTimeout, linger.plus(FORCE_MARGIN), recorder);
 	}
 
 	public List<RequestEndpoint> all() {
@@ -35,11 +51,11 @@ public final class RequestEndpoints implements SmartLifecycle, DisposableBean {
 	}
 
 	/** Waits until every endpoint has drained and closed, up to {@code timeout} in all. */
-	public boolean awaitStopped(java.time.Duration timeout) {
+	public boolean awaitStopped(Duration timeout) {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		boolean all = true;
 		for (RequestEndpoint endpoint : this.endpoints) {
-			all &= endpoint.awaitStopped(java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+			all &= endpoint.awaitTermination(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
 		}
 		return all;
 	}
@@ -62,28 +78,27 @@ public final class RequestEndpoints implements SmartLifecycle, DisposableBean {
 
 	@Override
 	public void stop() {
-		this.endpoints.forEach(RequestEndpoint::stop);
+		CountDownLatch done = new CountDownLatch(1);
+		this.drain.stop(done::countDown);
+		try {
+			done.await(this.drain.bound().plusSeconds(1).toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	@Override
 	public void stop(Runnable callback) {
-		if (this.endpoints.isEmpty()) {
-			callback.run();
-			return;
-		}
-		AtomicInteger left = new AtomicInteger(this.endpoints.size());
-		for (RequestEndpoint endpoint : this.endpoints) {
-			endpoint.stop(() -> {
-				if (left.decrementAndGet() == 0) {
-					callback.run();
-				}
-			});
-		}
+		this.drain.stop(callback);
 	}
 
 	@Override
 	public void destroy() {
-		this.endpoints.forEach(RequestEndpoint::destroy);
+		// A context whose refresh failed is destroyed without being stopped.
+		if (isRunning()) {
+			stop();
+		}
 	}
 
 	@Override
