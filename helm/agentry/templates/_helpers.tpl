@@ -118,7 +118,8 @@ ShutdownBudget (keep the two in step; HelmChartTests compares them): delay, drai
 the flush (zmqLinger) and the endpoints' margin (1 s), the liveness probe (0.5 s), 5 s per
 stream, workerJoinTimeout, the health socket (zmqLinger + 1 s), each client (zmqLinger +
 1 s; the registry's client counts with discovery: registry), the ZAP handler (0.5 s, with
-CURVE), the context (zmqLinger + 1 s) and the Pushgateway push (20 s, when enabled). The
+CURVE), the context (zmqLinger + 1 s), the web server's graceful stop (1 s) and the
+Pushgateway push (20 s, when enabled). The
 JVM's exit needs exitMargin on top. A grace period below that would let the kubelet's
 SIGKILL cut a drain short, so an explicit lower value fails rendering.
 Call with (dict "root" $ "agent" $name "values" $agentValues).
@@ -132,7 +133,7 @@ Call with (dict "root" $ "agent" $name "values" $agentValues).
 {{- $clients = add1 $clients }}
 {{- end }}
 {{- $streams := $s.streams | default 0 | int64 }}
-{{- $budget := add (include "agentry.millis" $s.delay | int64) (include "agentry.millis" $s.drainTimeout | int64) $linger 1000 500 (mul $streams 5000) (include "agentry.millis" $s.workerJoinTimeout | int64) $socketClose (mul $clients $socketClose) $socketClose }}
+{{- $budget := add (include "agentry.millis" $s.delay | int64) (include "agentry.millis" $s.drainTimeout | int64) $linger 1000 500 (mul $streams 5000) (include "agentry.millis" $s.workerJoinTimeout | int64) $socketClose (mul $clients $socketClose) $socketClose 1000 }}
 {{- if .root.Values.security.curve.enabled }}
 {{- $budget = add $budget 500 }}
 {{- end }}

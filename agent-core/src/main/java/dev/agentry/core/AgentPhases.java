@@ -37,6 +37,14 @@ public final class AgentPhases {
 	/** Step 5: the ZMQ context terminates, with a watchdog. */
 	public static final int CONTEXT = SmartLifecycle.DEFAULT_PHASE - 500;
 
+	/**
+	 * Step 6: Spring Boot's web server stops taking HTTP requests and lets the running ones end
+	 * ({@code WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE}, written out so that
+	 * agent-core needs no web server). Not agent-core's: named here because agent-core bounds
+	 * its wait, which Spring would otherwise let run to spring.lifecycle.timeout-per-shutdown-phase.
+	 */
+	public static final int WEB_SERVER = SmartLifecycle.DEFAULT_PHASE - 1024;
+
 	/** Step 7: the report is written once every other lifecycle, the web server included, has stopped. */
 	public static final int REPORT = Integer.MIN_VALUE;
 

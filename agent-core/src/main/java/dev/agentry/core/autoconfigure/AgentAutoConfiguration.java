@@ -219,8 +219,8 @@ public final class AgentAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	RequestEndpoints agentRequestEndpoints(AgentProperties properties, ZmqSockets sockets, AgentActions actions,
-			AgentJson json, AgentMetrics metrics, ShutdownRecorder recorder, HealthReplies health, AgentStatus status,
-			ApplicationEventPublisher events) {
+			AgentJson json, AgentMetrics metrics, ShutdownRecorder recorder, ShutdownBudget budget, HealthReplies health,
+			AgentStatus status, ApplicationEventPublisher events) {
 		List<RequestEndpoint> endpoints = new ArrayList<>();
 		if (properties.endpoint().enabled()) {
 			endpoints.add(endpoint(RequestEndpoint.MAIN, properties.endpoint(), sockets, actions, json, metrics, health,
@@ -231,8 +231,7 @@ public final class AgentAutoConfiguration {
 				endpoints.add(endpoint(name, endpoint, sockets, actions, json, metrics, health, events));
 			}
 		});
-		RequestEndpoints all = new RequestEndpoints(endpoints, actions, properties.shutdown().drainTimeout(),
-				sockets.linger(), recorder);
+		RequestEndpoints all = new RequestEndpoints(endpoints, actions, budget, recorder);
 		status.inflightSource(all::inflight);
 		return all;
 	}

@@ -3,27 +3,22 @@ package dev.agentry.core.endpoint;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import dev.agentry.core.AgentPhases;
+import dev.agentry.core.shutdown.ShutdownBudget;
 import dev.agentry.core.shutdown.ShutdownRecorder;
+import dev.agentry.core.shutdown.ShutdownStep;
+import dev.agentry.core.shutdown.Step;
 
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.context.SmartLifecycle;
 
 /**
  * The agent's request endpoints as one lifecycle: they start together and drain together
- * in step 1 ({@link DrainStep} holds the policy), the callback running once the last one is
- * done. Applications look endpoints up here, to cancel a request say.
+ * in step 1 ({@link DrainStep} holds the policy) on a thread of their own, so that the
+ * phase's other stops are not held up; the step's bound and its records are
+ * {@link ShutdownStep}'s. Applications look endpoints up here, to cancel a request say.
  */
-public final class RequestEndpoints implements SmartLifecycle, DisposableBean {
-
-	/**
-	 * Beyond the socket's linger, what forcing what is left may take: the loop's thread
-	 * answers it at its next wake-up, well within this.
-	 */
-	private static final Duration FORCE_MARGIN = Duration.ofSeconds(5);
+public final class RequestEndpoints extends ShutdownStep implements DisposableBean {
 
 	private final List<RequestEndpoint> endpoints;
 
@@ -32,14 +27,16 @@ public final class RequestEndpoints implements SmartLifecycle, DisposableBean {
 	private final DrainStep drain;
 
 	/**
-	 * @param drainTimeout {@code agent.shutdown.drain-timeout}
-	 * @param linger the sockets' linger, which bounds the flush of the last replies
+	 * @param budget gives the drain timeout and the step's bound, the drain with the flush of
+	 * the last replies
 	 */
-	public RequestEndpoints(List<RequestEndpoint> endpoints, AgentActions actions, Duration drainTimeout,
-			Duration linger, ShutdownRecorder recorder) {
+	public RequestEndpoints(List<RequestEndpoint> endpoints, AgentActions actions, ShutdownBudget budget,
+			ShutdownRecorder recorder) {
+		super(Step.ENDPOINTS, null, null, recorder, budget.endpointsBound());
 		this.endpoints = List.copyOf(endpoints);
 		this.actions = actions;
-		this.drain = new DrainStep(this.endpoints, drainTimeout, linger.plus(FORCE_MARGIN), recorder);
+		this.drain = new DrainStep(this.endpoints, budget.drainTimeout(),
+				budget.endpointsBound().minus(budget.drainTimeout()));
 	}
 
 	public List<RequestEndpoint> all() {
@@ -65,7 +62,7 @@ public final class RequestEndpoints implements SmartLifecycle, DisposableBean {
 	}
 
 	@Override
-	public void start() {
+	protected void doStart() {
 		for (String endpoint : this.actions.endpoints()) {
 			if (get(endpoint).isEmpty()) {
 				throw new IllegalStateException("Actions " + this.actions.actions(endpoint) + " name endpoint '"
@@ -77,20 +74,16 @@ public final class RequestEndpoints implements SmartLifecycle, DisposableBean {
 	}
 
 	@Override
-	public void stop() {
-		CountDownLatch done = new CountDownLatch(1);
-		this.drain.stop(done::countDown);
-		try {
-			done.await(this.drain.bound().plusSeconds(1).toMillis(), TimeUnit.MILLISECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
+	protected String stopping() {
+		return "draining " + this.endpoints.size() + " endpoint(s), " + inflight() + " request(s) in flight";
 	}
 
 	@Override
-	public void stop(Runnable callback) {
-		this.drain.stop(callback);
+	protected void doStopAsync(Completion done) {
+		Thread thread = new Thread(() -> done.complete(this.drain.drain(done::part)), "agent-endpoints-drain");
+		// Daemon: the step's own bound ends it; it must never hold the JVM.
+		thread.setDaemon(true);
+		thread.start();
 	}
 
 	@Override
@@ -99,11 +92,6 @@ public final class RequestEndpoints implements SmartLifecycle, DisposableBean {
 		if (isRunning()) {
 			stop();
 		}
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.endpoints.stream().anyMatch(RequestEndpoint::isRunning);
 	}
 
 	@Override

@@ -29,9 +29,10 @@ import org.apache.commons.logging.LogFactory;
  * a margin;</li>
  * <li>{@code zap}: the ZAP handler's close, with CURVE only;</li>
  * <li>{@code context}: step 5, linger and the watchdog's margin;</li>
+ * <li>{@code web-server}: step 6, Spring Boot's graceful stop of the HTTP server;</li>
  * <li>{@code push}: step 7's Pushgateway push, when enabled.</li>
  * </ul>
- * The defaults (no streams, no clients, no CURVE, no push) add up to 26.5 s, inside the
+ * The defaults (no streams, no clients, no CURVE, no push) add up to 27.5 s, inside the
  * default grace period of 30 s.
  * @param streams how many {@code ManagedStream}s the agent has
  * @param clients how many agent clients the agent has
@@ -64,6 +65,13 @@ public record ShutdownBudget(Duration delay, Duration drainTimeout, Duration wor
 	 * (it answers only its own context), so closing is a thread's end.
 	 */
 	public static final Duration ZAP_CLOSE_BOUND = Duration.ofMillis(500);
+
+	/**
+	 * Step 6: how long Spring Boot's web server may wait for HTTP requests still running. An
+	 * agent's HTTP traffic is Actuator's probes and scrapes, which answer in milliseconds;
+	 * without this bound Spring would wait up to spring.lifecycle.timeout-per-shutdown-phase.
+	 */
+	public static final Duration WEB_SERVER_BOUND = Duration.ofSeconds(1);
 
 	/**
 	 * Step 7's Pushgateway push: the Prometheus client's {@code PushGateway} connects and reads
@@ -127,6 +135,7 @@ public record ShutdownBudget(Duration delay, Duration drainTimeout, Duration wor
 				socketCloseBound(this.linger).multipliedBy(this.clients)));
 		terms.add(new Term("zap", this.curve ? ZAP_CLOSE_BOUND : Duration.ZERO));
 		terms.add(new Term("context", contextBound(this.linger)));
+		terms.add(new Term("web-server", WEB_SERVER_BOUND));
 		terms.add(new Term("push", this.push ? PUSH_TIMEOUT : Duration.ZERO));
 		return terms;
 	}
@@ -149,7 +158,8 @@ public record ShutdownBudget(Duration delay, Duration drainTimeout, Duration wor
 				endpointsBound(), AgentPhases.STREAMS, STREAM_CLOSE_BOUND.multipliedBy(Math.max(1, this.streams)),
 				AgentPhases.WORKERS, this.workerJoinTimeout, AgentPhases.HEALTH, socketCloseBound(this.linger),
 				AgentPhases.CLIENTS, socketCloseBound(this.linger).multipliedBy(Math.max(1, this.clients)),
-				AgentPhases.CONTEXT, contextBound(this.linger).plus(this.curve ? ZAP_CLOSE_BOUND : Duration.ZERO)));
+				AgentPhases.CONTEXT, contextBound(this.linger).plus(this.curve ? ZAP_CLOSE_BOUND : Duration.ZERO),
+				AgentPhases.WEB_SERVER, WEB_SERVER_BOUND));
 	}
 
 	/**

@@ -63,8 +63,8 @@ class HonestBudgetTests {
 					ZmqTestClient deaf = ZmqTestClient.dealer("tcp://127.0.0.1:" + ports.endpoint())) {
 				Duration budget = agent.budget().orElseThrow();
 				// 1 s delay + 2 s drain + 1 s flush + 1 s margin + 0.5 s probe + 1 stream x 5 s + 1 s join
-				// + 2 s health + 1 client x 2 s + 2 s context.
-				assertThat(budget).isEqualTo(Duration.ofMillis(17_500));
+				// + 2 s health + 1 client x 2 s + 2 s context + 1 s web server.
+				assertThat(budget).isEqualTo(Duration.ofMillis(18_500));
 				slow.send("{\"action\":\"slow\",\"millis\":60000,\"id\":\"forced\"}");
 				deaf.socket().setSndHWM(0);
 				deaf.socket().setReceiveBufferSize(1024);

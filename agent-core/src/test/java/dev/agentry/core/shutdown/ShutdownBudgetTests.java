@@ -18,14 +18,14 @@ class ShutdownBudgetTests {
 		ShutdownBudget budget = new ShutdownBudget(Duration.ofSeconds(5), Duration.ofSeconds(20),
 				Duration.ofSeconds(10), Duration.ofMillis(1500), Duration.ofSeconds(60));
 		// 5 + 20 + 10, then 3 x 1.5 s of linger and 3.5 s of margins.
-		assertThat(budget.worstCase()).isEqualTo(Duration.ofMillis(43_000));
+		assertThat(budget.worstCase()).isEqualTo(Duration.ofMillis(44_000));
 	}
 
 	@Test
 	void worstCaseWithEverySettingZeroIsTheMargins() {
 		ShutdownBudget budget = new ShutdownBudget(Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO,
 				Duration.ofSeconds(30));
-		assertThat(budget.worstCase()).isEqualTo(Duration.ofMillis(3_500));
+		assertThat(budget.worstCase()).isEqualTo(Duration.ofMillis(4_500));
 		assertThat(budget.exceedsGracePeriod()).isFalse();
 	}
 
@@ -33,7 +33,7 @@ class ShutdownBudgetTests {
 	void exceedsGracePeriodWhenWorstCaseIsLonger() {
 		ShutdownBudget budget = new ShutdownBudget(Duration.ofSeconds(10), Duration.ofSeconds(15),
 				Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(30));
-		assertThat(budget.worstCase()).isEqualTo(Duration.ofMillis(36_500));
+		assertThat(budget.worstCase()).isEqualTo(Duration.ofMillis(37_500));
 		assertThat(budget.exceedsGracePeriod()).isTrue();
 	}
 
@@ -47,7 +47,7 @@ class ShutdownBudgetTests {
 	@Test
 	void doesNotExceedGracePeriodWhenWorstCaseIsExactlyTheGracePeriod() {
 		ShutdownBudget budget = new ShutdownBudget(Duration.ofMillis(500), Duration.ofSeconds(10),
-				Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(30));
+				Duration.ofSeconds(9), Duration.ofSeconds(2), Duration.ofSeconds(30));
 		assertThat(budget.worstCase()).isEqualTo(Duration.ofSeconds(30));
 		assertThat(budget.exceedsGracePeriod()).isFalse();
 	}
@@ -55,7 +55,7 @@ class ShutdownBudgetTests {
 	@Test
 	void exceedsGracePeriodByOneMillisecond() {
 		ShutdownBudget budget = new ShutdownBudget(Duration.ofMillis(501), Duration.ofSeconds(10),
-				Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(30));
+				Duration.ofSeconds(9), Duration.ofSeconds(2), Duration.ofSeconds(30));
 		assertThat(budget.exceedsGracePeriod()).isTrue();
 	}
 
@@ -64,7 +64,7 @@ class ShutdownBudgetTests {
 		// DESIGN.md's defaults: delay 0s, drain-timeout 10s, worker-join-timeout 10s, linger 1s, grace-period 30s.
 		ShutdownBudget budget = new ShutdownBudget(Duration.ZERO, Duration.ofSeconds(10), Duration.ofSeconds(10),
 				Duration.ofSeconds(1), Duration.ofSeconds(30));
-		assertThat(budget.worstCase()).isEqualTo(Duration.ofMillis(26_500));
+		assertThat(budget.worstCase()).isEqualTo(Duration.ofMillis(27_500));
 		assertThat(budget.exceedsGracePeriod()).isFalse();
 	}
 
