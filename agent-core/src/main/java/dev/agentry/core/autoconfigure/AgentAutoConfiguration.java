@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
-import dev.agentry.core.AgentJson;
+import dev.agentry.core.wire.AgentJson;
 import dev.agentry.core.AgentPhases;
 import dev.agentry.core.AgentStatus;
 import dev.agentry.core.client.AgentClients;

@@ -17,8 +17,8 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
-import dev.agentry.core.endpoint.AgentError;
-import dev.agentry.core.endpoint.ErrorReply;
+import dev.agentry.core.wire.AgentError;
+import dev.agentry.core.wire.ErrorReply;
 import dev.agentry.core.trust.CurveKeys;
 import dev.agentry.core.zmq.ZmqLoop;
 import dev.agentry.core.zmq.ZmqSockets;

@@ -1,5 +1,7 @@
 package dev.agentry.core.endpoint;
 
+import dev.agentry.core.wire.AgentException;
+
 /**
  * Handles one action; runs on the endpoint's handler pool, or on its socket thread when
  * registered inline (see {@link AgentAction#inline()}).

@@ -1,5 +1,8 @@
 package dev.agentry.core.endpoint;
 
+import dev.agentry.core.wire.AgentError;
+import dev.agentry.core.wire.AgentException;
+
 import java.time.Duration;
 
 import tools.jackson.core.JacksonException;

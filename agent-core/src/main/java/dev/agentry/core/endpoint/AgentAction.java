@@ -1,5 +1,7 @@
 package dev.agentry.core.endpoint;
 
+import dev.agentry.core.wire.AgentException;
+
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;

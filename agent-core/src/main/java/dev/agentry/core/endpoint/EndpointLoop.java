@@ -15,6 +15,7 @@ import dev.agentry.core.metrics.AgentMetrics;
 import dev.agentry.core.zmq.Envelope;
 import dev.agentry.core.zmq.ZmqLoop;
 import dev.agentry.core.zmq.ZmqSockets;
+import dev.agentry.core.wire.AgentError;
 import io.micrometer.core.instrument.Counter;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;

@@ -1,5 +1,8 @@
 package dev.agentry.core.endpoint;
 
+import dev.agentry.core.wire.AgentError;
+import dev.agentry.core.wire.ErrorReply;
+
 import java.util.Map;
 
 import tools.jackson.databind.JsonNode;

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
-import dev.agentry.core.AgentJson;
+import dev.agentry.core.wire.AgentJson;
 import dev.agentry.core.metrics.AgentMetrics;
 import dev.agentry.core.shutdown.ShutdownRecorder;
 import dev.agentry.core.shutdown.StepOutcome;

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-import dev.agentry.core.endpoint.AgentError;
+import dev.agentry.core.wire.AgentError;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 

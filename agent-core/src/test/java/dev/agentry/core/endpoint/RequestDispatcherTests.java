@@ -8,7 +8,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Random;
 
-import dev.agentry.core.AgentJson;
+import dev.agentry.core.wire.AgentJson;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -6,8 +6,8 @@ import java.util.Map;
 
 import dev.agentry.core.endpoint.ActionRequest;
 import dev.agentry.core.endpoint.AgentAction;
-import dev.agentry.core.endpoint.AgentError;
-import dev.agentry.core.endpoint.AgentException;
+import dev.agentry.core.wire.AgentError;
+import dev.agentry.core.wire.AgentException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;

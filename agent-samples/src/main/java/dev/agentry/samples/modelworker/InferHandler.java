@@ -12,8 +12,8 @@ import java.util.Set;
 import dev.agentry.core.AgentStatus;
 import dev.agentry.core.endpoint.ActionRequest;
 import dev.agentry.core.endpoint.AgentAction;
-import dev.agentry.core.endpoint.AgentError;
-import dev.agentry.core.endpoint.AgentException;
+import dev.agentry.core.wire.AgentError;
+import dev.agentry.core.wire.AgentException;
 
 import org.springframework.stereotype.Component;
 

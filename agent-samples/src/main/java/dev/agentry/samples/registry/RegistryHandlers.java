@@ -9,9 +9,9 @@ import java.util.Map;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.agentry.core.endpoint.ActionRequest;
 import dev.agentry.core.endpoint.AgentAction;
-import dev.agentry.core.endpoint.AgentError;
-import dev.agentry.core.AgentJson;
-import dev.agentry.core.endpoint.AgentException;
+import dev.agentry.core.wire.AgentError;
+import dev.agentry.core.wire.AgentJson;
+import dev.agentry.core.wire.AgentException;
 import dev.agentry.core.trust.CurveTrust;
 import tools.jackson.databind.ObjectMapper;
 

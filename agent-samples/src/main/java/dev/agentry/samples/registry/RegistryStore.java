@@ -9,8 +9,8 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
-import dev.agentry.core.endpoint.AgentError;
-import dev.agentry.core.endpoint.AgentException;
+import dev.agentry.core.wire.AgentError;
+import dev.agentry.core.wire.AgentException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 

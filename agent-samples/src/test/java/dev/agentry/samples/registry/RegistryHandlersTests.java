@@ -5,9 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.agentry.core.AgentJson;
-import dev.agentry.core.endpoint.AgentError;
-import dev.agentry.core.endpoint.AgentException;
+import dev.agentry.core.wire.AgentJson;
+import dev.agentry.core.wire.AgentError;
+import dev.agentry.core.wire.AgentException;
 import dev.agentry.core.trust.CurveTrust;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.ObjectMapper;

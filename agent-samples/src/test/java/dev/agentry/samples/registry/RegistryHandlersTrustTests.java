@@ -5,9 +5,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import dev.agentry.core.AgentJson;
-import dev.agentry.core.endpoint.AgentError;
-import dev.agentry.core.endpoint.AgentException;
+import dev.agentry.core.wire.AgentJson;
+import dev.agentry.core.wire.AgentError;
+import dev.agentry.core.wire.AgentException;
 import dev.agentry.core.trust.AuthorizedKeys;
 import dev.agentry.core.trust.Curve;
 import dev.agentry.core.trust.CurveCertificate;

@@ -3,8 +3,8 @@ package dev.agentry.samples.registry;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
-import dev.agentry.core.endpoint.AgentError;
-import dev.agentry.core.endpoint.AgentException;
+import dev.agentry.core.wire.AgentError;
+import dev.agentry.core.wire.AgentException;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

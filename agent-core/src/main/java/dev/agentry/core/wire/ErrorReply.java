@@ -1,4 +1,4 @@
-package dev.agentry.core.endpoint;
+package dev.agentry.core.wire;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package dev.agentry.core.endpoint;
+package dev.agentry.core.wire;
 
 /**
  * Thrown by a handler to answer with a protocol error; its message is sent to the client, so

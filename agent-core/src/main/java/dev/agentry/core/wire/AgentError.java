@@ -1,4 +1,4 @@
-package dev.agentry.core.endpoint;
+package dev.agentry.core.wire;
 
 /** The error codes of the wire protocol, with whether a client may retry them elsewhere. */
 public enum AgentError {

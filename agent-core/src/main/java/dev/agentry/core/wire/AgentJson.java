@@ -1,4 +1,4 @@
-package dev.agentry.core;
+package dev.agentry.core.wire;
 
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.MapperFeature;
