@@ -13,7 +13,7 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.ReflectionUtils;
 
 /** Registers every {@link AgentAction} method of every bean as a handler. */
-public final class AgentActionRegistrar implements BeanPostProcessor {
+final class AgentActionRegistrar implements BeanPostProcessor {
 
 	private final AgentActions actions;
 

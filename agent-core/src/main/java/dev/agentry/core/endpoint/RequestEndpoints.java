@@ -3,12 +3,17 @@ package dev.agentry.core.endpoint;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import dev.agentry.core.AgentPhases;
 import dev.agentry.core.shutdown.ShutdownBudget;
 import dev.agentry.core.shutdown.ShutdownRecorder;
 import dev.agentry.core.shutdown.ShutdownStep;
 import dev.agentry.core.shutdown.Step;
+import dev.agentry.core.shutdown.StepOutcome;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.DisposableBean;
 
@@ -20,11 +25,18 @@ import org.springframework.beans.factory.DisposableBean;
  */
 public final class RequestEndpoints extends ShutdownStep implements DisposableBean {
 
+	private static final Log logger = LogFactory.getLog(RequestEndpoints.class);
+
 	private final List<RequestEndpoint> endpoints;
 
 	private final AgentActions actions;
 
 	private final DrainStep drain;
+
+	/** Counted down once the drain has ended and been recorded. */
+	private final CountDownLatch drained = new CountDownLatch(1);
+
+	private volatile boolean draining;
 
 	/**
 	 * @param budget gives the drain timeout and the step's bound, the drain with the flush of
@@ -47,14 +59,23 @@ public final class RequestEndpoints extends ShutdownStep implements DisposableBe
 		return this.endpoints.stream().filter((endpoint) -> endpoint.name().equals(name)).findFirst();
 	}
 
-	/** Waits until every endpoint has drained and closed, up to {@code timeout} in all. */
+	/**
+	 * Waits until step 1 has ended and been recorded, up to {@code timeout}: a later phase
+	 * whose bean depends on the endpoints can start before it (Spring counts the dependant's
+	 * stop against the endpoints' phase), and must neither cut the drain short nor record its
+	 * own step first.
+	 */
 	public boolean awaitStopped(Duration timeout) {
-		long deadline = System.nanoTime() + timeout.toNanos();
-		boolean all = true;
-		for (RequestEndpoint endpoint : this.endpoints) {
-			all &= endpoint.awaitTermination(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+		if (!this.draining) {
+			return this.endpoints.stream().noneMatch(RequestEndpoint::isRunning);
 		}
-		return all;
+		try {
+			return this.drained.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
 	}
 
 	public int inflight() {
@@ -80,7 +101,19 @@ public final class RequestEndpoints extends ShutdownStep implements DisposableBe
 
 	@Override
 	protected void doStopAsync(Completion done) {
-		Thread thread = new Thread(() -> done.complete(this.drain.drain(done::part)), "agent-endpoints-drain");
+		this.draining = true;
+		Thread thread = new Thread(() -> {
+			try {
+				done.complete(this.drain.drain(done::part));
+			}
+			catch (RuntimeException | Error ex) {
+				logger.error("Shutdown step 1 (endpoints) failed", ex);
+				done.complete(StepOutcome.ERROR);
+			}
+			finally {
+				this.drained.countDown();
+			}
+		}, "agent-endpoints-drain");
 		// Daemon: the step's own bound ends it; it must never hold the JVM.
 		thread.setDaemon(true);
 		thread.start();

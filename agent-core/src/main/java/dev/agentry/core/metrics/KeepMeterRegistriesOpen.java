@@ -9,7 +9,7 @@ import org.springframework.beans.factory.support.BeanDefinitionRegistryPostProce
  * timings would be lost. agent-core removes that early close and closes the registries
  * itself once the shutdown report is written (step 7).
  */
-public final class KeepMeterRegistriesOpen implements BeanDefinitionRegistryPostProcessor {
+final class KeepMeterRegistriesOpen implements BeanDefinitionRegistryPostProcessor {
 
 	/** The bean of Spring Boot's {@code MetricsAutoConfiguration} that closes the registries early. */
 	static final String BOOT_CLOSER = "meterRegistryCloser";

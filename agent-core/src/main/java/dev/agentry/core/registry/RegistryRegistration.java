@@ -18,7 +18,7 @@ import org.apache.commons.logging.LogFactory;
  * at step 0 of the shutdown, before the delay, so that peers stop routing to it while it
  * drains. Runs on its own worker thread, so a registry that is down slows nothing.
  */
-public final class RegistryRegistration implements AgentWorker, DrainListener {
+final class RegistryRegistration implements AgentWorker, DrainListener {
 
 	private static final Log logger = LogFactory.getLog(RegistryRegistration.class);
 

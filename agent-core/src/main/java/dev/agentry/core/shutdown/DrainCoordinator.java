@@ -22,7 +22,7 @@ import org.springframework.core.Ordered;
  * agent keeps serving for {@code agent.shutdown.delay} while load balancers and peers
  * notice.
  */
-public final class DrainCoordinator implements ApplicationListener<ContextClosedEvent>, Ordered {
+final class DrainCoordinator implements ApplicationListener<ContextClosedEvent>, Ordered {
 
 	/** The thread on which Spring Boot's JVM shutdown hook closes the context after SIGTERM or SIGINT. */
 	static final String SHUTDOWN_HOOK_THREAD = "SpringApplicationShutdownHook";

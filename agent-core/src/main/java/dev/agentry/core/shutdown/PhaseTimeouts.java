@@ -15,7 +15,7 @@ import org.springframework.context.support.DefaultLifecycleProcessor;
  * abandoned with its work half done; agent-core's components bound their own steps, so the
  * phase timeouts are only a backstop just above those bounds.
  */
-public final class PhaseTimeouts implements BeanPostProcessor {
+final class PhaseTimeouts implements BeanPostProcessor {
 
 	private static final Log logger = LogFactory.getLog(PhaseTimeouts.class);
 

@@ -7,8 +7,11 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import dev.agentry.core.AgentPhases;
+import dev.agentry.core.AgentProperties;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+
+import org.springframework.core.env.Environment;
 
 /**
  * The worst case of a shutdown: the sum of every bound that any step may take, set against
@@ -87,6 +90,19 @@ public record ShutdownBudget(Duration delay, Duration drainTimeout, Duration wor
 		this(delay, drainTimeout, workerJoinTimeout, linger, gracePeriod, 0, 0, false, false);
 	}
 
+	/**
+	 * The budget of these settings, before the streams and clients are counted: CURVE when a
+	 * certificate is set, the push when Spring Boot's Pushgateway export is enabled.
+	 */
+	public static ShutdownBudget of(AgentProperties properties, Environment environment) {
+		AgentProperties.Shutdown shutdown = properties.shutdown();
+		boolean curve = properties.zmq().curve() != null && properties.zmq().curve().enabled();
+		boolean push = environment.getProperty("management.prometheus.metrics.export.pushgateway.enabled",
+				Boolean.class, false);
+		return new ShutdownBudget(shutdown.delay(), shutdown.drainTimeout(), shutdown.workerJoinTimeout(),
+				properties.zmq().linger(), shutdown.gracePeriod(), 0, 0, curve, push);
+	}
+
 	/** The same settings with the streams and clients that the agent has. */
 	public ShutdownBudget withParts(int streams, int clients) {
 		return new ShutdownBudget(this.delay, this.drainTimeout, this.workerJoinTimeout, this.linger,
@@ -153,7 +169,7 @@ public record ShutdownBudget(Duration delay, Duration drainTimeout, Duration wor
 	 * call back asynchronously (the endpoints'); the others end within their bounds on the
 	 * closing thread. Each timeout is the step's own bound, so that none adds to the sum.
 	 */
-	public PhaseTimeouts phaseTimeouts() {
+	PhaseTimeouts phaseTimeouts() {
 		return new PhaseTimeouts(Map.of(AgentPhases.LIVENESS_PROBE, LIVENESS_PROBE_BOUND, AgentPhases.ENDPOINTS,
 				endpointsBound(), AgentPhases.STREAMS, STREAM_CLOSE_BOUND.multipliedBy(Math.max(1, this.streams)),
 				AgentPhases.WORKERS, this.workerJoinTimeout, AgentPhases.HEALTH, socketCloseBound(this.linger),

@@ -20,7 +20,7 @@ import org.springframework.beans.factory.DisposableBean;
  * recorded; the Pushgateway push of Spring Boot, if enabled, runs after this, when beans
  * are destroyed, and so carries every step (its bound is {@link ShutdownBudget#PUSH_TIMEOUT}).
  */
-public final class ShutdownReportWriter extends ShutdownStep implements DisposableBean {
+final class ShutdownReportWriter extends ShutdownStep implements DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(ShutdownReportWriter.class);
 

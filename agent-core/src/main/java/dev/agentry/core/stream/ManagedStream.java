@@ -10,6 +10,7 @@ import dev.agentry.core.shutdown.ShutdownBudget;
 import dev.agentry.core.shutdown.ShutdownStep;
 import dev.agentry.core.shutdown.Step;
 import dev.agentry.core.shutdown.StepOutcome;
+import dev.agentry.core.shutdown.StreamsStep;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 

@@ -25,7 +25,7 @@ import org.springframework.beans.factory.DisposableBean;
  * may own a ZMQ socket, which an interrupt breaks. One that does not end in time is
  * abandoned (its thread is a daemon), logged and counted.
  */
-public final class WorkerManager extends ShutdownStep implements DisposableBean {
+final class WorkerManager extends ShutdownStep implements DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(WorkerManager.class);
 

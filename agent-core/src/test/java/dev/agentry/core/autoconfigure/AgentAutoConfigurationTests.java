@@ -15,16 +15,12 @@ import dev.agentry.core.endpoint.RequestEndpoint;
 import dev.agentry.core.endpoint.RequestEndpoints;
 import dev.agentry.core.health.HealthSocket;
 import dev.agentry.core.registry.RegistryClient;
-import dev.agentry.core.registry.RegistryRegistration;
 import dev.agentry.core.metrics.AgentMetrics;
-import dev.agentry.core.shutdown.DrainCoordinator;
 import dev.agentry.core.shutdown.ShutdownBudget;
 import dev.agentry.core.shutdown.ShutdownRecorder;
-import dev.agentry.core.shutdown.ShutdownReportWriter;
 import dev.agentry.core.shutdown.StepOutcome;
 import dev.agentry.core.shutdown.StepRecord;
 import dev.agentry.core.worker.AgentWorker;
-import dev.agentry.core.worker.WorkerManager;
 import dev.agentry.core.zmq.ZmqContextLifecycle;
 import dev.agentry.core.zmq.ZmqSockets;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -40,6 +36,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -66,24 +63,6 @@ class AgentAutoConfigurationTests {
 	}
 
 	@Test
-	void advertisedEndpointBracketsAnIpv6HostAsTheRegistryRequires() {
-		assertThat(AgentAutoConfiguration.advertised("10.0.0.7", false, "tcp://0.0.0.0:5555")).isEqualTo("tcp://10.0.0.7:5555");
-		assertThat(AgentAutoConfiguration.advertised("fd00::7", false, "tcp://[::]:5555")).isEqualTo("tcp://[fd00::7]:5555");
-		assertThat(AgentAutoConfiguration.advertised("[fd00::7]", true, "tcp://0.0.0.0:5555"))
-			.isEqualTo("tcp://[fd00::7]:5555");
-		assertThat(AgentAutoConfiguration.advertised("model-worker", false, null)).isNull();
-	}
-
-	@Test
-	void endpointBoundToLoopbackIsAdvertisedAsBoundUnlessAHostIsGiven() {
-		assertThat(AgentAutoConfiguration.advertised("10.0.0.7", false, "tcp://127.0.0.1:5510"))
-			.isEqualTo("tcp://127.0.0.1:5510");
-		assertThat(AgentAutoConfiguration.advertised("10.0.0.7", false, "tcp://[::1]:5510")).isEqualTo("tcp://[::1]:5510");
-		assertThat(AgentAutoConfiguration.advertised("10.0.0.7", true, "tcp://127.0.0.1:5510"))
-			.isEqualTo("tcp://10.0.0.7:5510");
-	}
-
-	@Test
 	void autoConfigurationDefinesEveryAgentBean() {
 		this.runner.run((context) -> {
 			assertThat(context).hasNotFailed();
@@ -92,10 +71,10 @@ class AgentAutoConfigurationTests {
 				.hasSingleBean(ZmqSockets.class)
 				.hasSingleBean(RequestEndpoints.class)
 				.hasSingleBean(HealthSocket.class)
-				.hasSingleBean(WorkerManager.class)
+				.hasBean("agentWorkerManager")
 				.hasSingleBean(AgentClients.class)
-				.hasSingleBean(DrainCoordinator.class)
-				.hasSingleBean(ShutdownReportWriter.class)
+				.hasBean("agentDrainCoordinator")
+				.hasBean("agentShutdownReportWriter")
 				.hasSingleBean(ShutdownBudget.class)
 				.hasSingleBean(AgentActions.class);
 		});
@@ -156,14 +135,14 @@ class AgentAutoConfigurationTests {
 	void aRegistryEndpointRegistersAndNoneOrNothingDoesNot() {
 		this.runner.withPropertyValues("agent.registry.endpoint=tcp://127.0.0.1:1").run((context) -> {
 			assertThat(context).hasNotFailed();
-			assertThat(context).hasSingleBean(RegistryClient.class).hasSingleBean(RegistryRegistration.class);
+			assertThat(context).hasSingleBean(RegistryClient.class).hasBean("agentRegistryRegistration");
 		});
 		for (String none : new String[] { "agent.registry.endpoint=none", "agent.registry.endpoint= NONE ",
 				"agent.registry.endpoint=", "agent.name=no-registry" }) {
 			this.runner.withPropertyValues(none).run((context) -> {
 				assertThat(context).as(none).hasNotFailed();
 				assertThat(context).as(none).doesNotHaveBean(RegistryClient.class)
-					.doesNotHaveBean(RegistryRegistration.class);
+					.doesNotHaveBean("agentRegistryRegistration");
 			});
 		}
 	}
@@ -304,7 +283,7 @@ class AgentAutoConfigurationTests {
 					() -> AgentWorker.periodic("other", Duration.ofMillis(10), otherRuns::incrementAndGet))
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
-				assertThat(context.getBean(WorkerManager.class).isRunning()).isTrue();
+				assertThat(context.getBean("agentWorkerManager", SmartLifecycle.class).isRunning()).isTrue();
 				await().atMost(GENEROUS).until(() -> firstRun.getCount() == 0 && otherRuns.get() > 0);
 			});
 	}
@@ -319,7 +298,7 @@ class AgentAutoConfigurationTests {
 				assertThat(context).hasNotFailed();
 				ShutdownRecorder recorder = context.getBean(ShutdownRecorder.class);
 				ZmqContextLifecycle zmq = context.getBean(ZmqContextLifecycle.class);
-				WorkerManager workers = context.getBean(WorkerManager.class);
+				SmartLifecycle workers = context.getBean("agentWorkerManager", SmartLifecycle.class);
 				context.close();
 				assertThat(workers.isRunning()).isFalse();
 				assertThat(zmq.context().isClosed()).isTrue();

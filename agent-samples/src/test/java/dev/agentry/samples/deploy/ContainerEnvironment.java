@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.agentry.core.autoconfigure.AgentProperties;
+import dev.agentry.core.AgentProperties;
 import dev.agentry.core.shutdown.ShutdownBudget;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;

@@ -5,7 +5,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.agentry.core.autoconfigure.AgentProperties;
+import dev.agentry.core.AgentProperties;
 import dev.agentry.samples.hub.HubProperties;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;

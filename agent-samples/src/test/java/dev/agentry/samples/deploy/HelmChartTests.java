@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import dev.agentry.core.autoconfigure.AgentProperties;
+import dev.agentry.core.AgentProperties;
 import dev.agentry.core.shutdown.ShutdownBudget;
 import dev.agentry.samples.interrupts.InterruptHandlerProperties;
 import dev.agentry.samples.modelworker.ModelWorkerProperties;

@@ -1,4 +1,4 @@
-package dev.agentry.core.shutdown;
+package dev.agentry.core.stream;
 
 import dev.agentry.core.AgentPhases;
 
@@ -12,7 +12,7 @@ import org.springframework.integration.zeromq.ZeroMqProxy;
  * endpoints have drained and before the workers, health socket and context: a
  * {@link ZeroMqProxy}, and the endpoints that carry a ZeroMQ producer or handler.
  */
-public final class StreamPhases implements BeanPostProcessor {
+final class StreamPhases implements BeanPostProcessor {
 
 	private static final String ZEROMQ_PACKAGE = "org.springframework.integration.zeromq";
 

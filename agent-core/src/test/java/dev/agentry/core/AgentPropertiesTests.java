@@ -1,4 +1,5 @@
-package dev.agentry.core.autoconfigure;
+package dev.agentry.core;
+
 
 import java.io.IOException;
 import java.io.InputStream;

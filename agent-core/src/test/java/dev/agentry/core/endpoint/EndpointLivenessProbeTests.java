@@ -1,4 +1,4 @@
-package dev.agentry.core.health;
+package dev.agentry.core.endpoint;
 
 import java.time.Duration;
 import java.util.List;

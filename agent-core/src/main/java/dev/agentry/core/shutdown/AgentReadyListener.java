@@ -1,12 +1,10 @@
-package dev.agentry.core.autoconfigure;
+package dev.agentry.core.shutdown;
 
 import java.util.function.Supplier;
 
 import dev.agentry.core.AgentState;
 import dev.agentry.core.AgentStatus;
 import dev.agentry.core.metrics.AgentMetrics;
-import dev.agentry.core.shutdown.ReportFiles;
-import dev.agentry.core.shutdown.ShutdownBudget;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -14,7 +12,7 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ApplicationListener;
 
 /** Marks the agent ready, states its shutdown budget and publishes the previous run's shutdown. */
-final class AgentReadyListener implements ApplicationListener<ApplicationReadyEvent> {
+public final class AgentReadyListener implements ApplicationListener<ApplicationReadyEvent> {
 
 	private static final Log logger = LogFactory.getLog(AgentReadyListener.class);
 
@@ -26,7 +24,7 @@ final class AgentReadyListener implements ApplicationListener<ApplicationReadyEv
 
 	private final AgentMetrics metrics;
 
-	AgentReadyListener(AgentStatus status, Supplier<ShutdownBudget> budget, ReportFiles files, AgentMetrics metrics) {
+	public AgentReadyListener(AgentStatus status, Supplier<ShutdownBudget> budget, ReportFiles files, AgentMetrics metrics) {
 		this.status = status;
 		this.budget = budget;
 		this.files = files;

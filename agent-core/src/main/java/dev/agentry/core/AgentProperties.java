@@ -1,4 +1,4 @@
-package dev.agentry.core.autoconfigure;
+package dev.agentry.core;
 
 import java.time.Duration;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.agentry.core.autoconfigure;
+package dev.agentry.core.zmq;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,4 +1,4 @@
-package dev.agentry.core.health;
+package dev.agentry.core.endpoint;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -28,7 +28,7 @@ import org.zeromq.ZMQ;
  * It stops just before the endpoints drain, so a drain is never taken for a failure: a part of
  * step 1, not recorded (the probe is no endpoint of the report).
  */
-public final class EndpointLivenessProbe extends ShutdownStep {
+final class EndpointLivenessProbe extends ShutdownStep {
 
 	private static final Log logger = LogFactory.getLog(EndpointLivenessProbe.class);
 

@@ -1,21 +1,16 @@
-package dev.agentry.core.autoconfigure;
+package dev.agentry.core.trust;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Consumer;
 
-import dev.agentry.core.trust.AuthorizedKeys;
-import dev.agentry.core.trust.Curve;
-import dev.agentry.core.trust.CurveCertificate;
-import dev.agentry.core.trust.CurveKeys;
-import dev.agentry.core.trust.CurveTrust;
-import dev.agentry.core.trust.ZapHandler;
+import dev.agentry.core.AgentProperties;
 import dev.agentry.core.zmq.ZmqContextLifecycle;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /** Turns {@code agent.zmq.curve.*} into the agent's CURVE identity and ZAP handler, or fails start-up. */
-final class AgentTrust {
+public final class AgentTrust {
 
 	private static final Log logger = LogFactory.getLog(AgentTrust.class);
 
@@ -26,7 +21,7 @@ final class AgentTrust {
 	}
 
 	/** The agent's CURVE settings, off when no certificate is set; fails start-up on a bad setting. */
-	static CurveTrust of(AgentProperties.Curve settings) {
+	public static CurveTrust of(AgentProperties.Curve settings) {
 		if (settings == null || !settings.enabled()) {
 			return CurveTrust.off();
 		}
@@ -48,7 +43,7 @@ final class AgentTrust {
 	 * before the first of them binds (every socket comes from the {@code ZmqSockets} made after
 	 * it) and closed after the last one, with the context.
 	 */
-	static void startZapHandler(ZmqContextLifecycle context, CurveTrust trust, ZapHandler.Denials denials,
+	public static void startZapHandler(ZmqContextLifecycle context, CurveTrust trust, ZapHandler.Denials denials,
 			Consumer<Throwable> onCrash) {
 		if (!trust.enabled()) {
 			return;
@@ -60,7 +55,7 @@ final class AgentTrust {
 	}
 
 	/** The registry's pinned key; required with CURVE when the agent talks to a registry. */
-	static String registryKey(AgentProperties properties) {
+	public static String registryKey(AgentProperties properties) {
 		String key = properties.registry().publicKey();
 		if (!properties.zmq().curve().enabled()) {
 			return null;
