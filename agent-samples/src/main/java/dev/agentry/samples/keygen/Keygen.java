@@ -6,12 +6,12 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.regex.Pattern;
 
 import org.zeromq.ZCert;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code keygen --name=<name> [--services=<a,b>] [--dir=<dir>] [--force]}: writes a CURVE
@@ -27,50 +27,66 @@ public final class Keygen {
 
 	private static final Pattern SERVICES = Pattern.compile("[A-Za-z0-9._-]+(,[A-Za-z0-9._-]+)*");
 
-	private static final String USAGE = "Usage: java -jar agent-samples.jar keygen --name=<name> "
-			+ "[--services=<service,service>] [--dir=<directory>] [--force]";
-
 	private Keygen() {
+	}
+
+	@Command(name = "java -jar agent-samples.jar keygen", sortOptions = false,
+			description = "Writes a CURVE certificate pair: <name>.key (public) and <name>.key_secret (secret, owner-only).")
+	static final class Options {
+
+		@Option(names = "--name", required = true, paramLabel = "<name>",
+				description = "names the files: letters, digits, '.', '_' or '-'")
+		String name;
+
+		@Option(names = "--services", paramLabel = "<service,service>", defaultValue = "",
+				description = "the services the key may register as (default: none: it may call agents, not register)")
+		String services;
+
+		@Option(names = "--dir", paramLabel = "<directory>", defaultValue = ".",
+				description = "where the files go (default: ${DEFAULT-VALUE})")
+		Path dir;
+
+		@Option(names = "--force", description = "replace files that exist")
+		boolean force;
+
+		@Option(names = { "-h", "--help" }, usageHelp = true, description = "this help")
+		boolean help;
+
 	}
 
 	/** @return the exit code: 0 written, 2 bad arguments, 1 the files could not be written */
 	public static int run(String[] args, PrintStream out, PrintStream err) {
-		Map<String, String> options = new LinkedHashMap<>();
-		for (String arg : args) {
-			if ("--help".equals(arg) || "-h".equals(arg)) {
-				out.println(USAGE);
-				return 0;
-			}
-			if ("--force".equals(arg)) {
-				options.put("force", "true");
-				continue;
-			}
-			int equals = arg.indexOf('=');
-			String key = (arg.startsWith("--") && equals > 2) ? arg.substring(2, equals) : null;
-			if (key == null || !Arrays.asList("name", "services", "dir").contains(key)) {
-				err.println("keygen: unknown argument '" + arg + "'");
-				err.println(USAGE);
-				return 2;
-			}
-			options.put(key, arg.substring(equals + 1));
+		Options options = new Options();
+		CommandLine commandLine = new CommandLine(options).setExpandAtFiles(false);
+		try {
+			commandLine.parseArgs(args);
 		}
-		String name = options.get("name");
-		if (name == null || !NAME.matcher(name).matches()) {
-			err.println("keygen: --name is required: letters, digits, '.', '_' or '-' (it names the files)");
-			err.println(USAGE);
+		catch (CommandLine.ParameterException ex) {
+			err.println("keygen: " + ex.getMessage());
+			err.print(commandLine.getUsageMessage(CommandLine.Help.Ansi.OFF));
 			return 2;
 		}
-		String services = options.getOrDefault("services", "");
+		if (commandLine.isUsageHelpRequested()) {
+			out.print(commandLine.getUsageMessage(CommandLine.Help.Ansi.OFF));
+			return 0;
+		}
+		String name = options.name;
+		if (!NAME.matcher(name).matches()) {
+			err.println("keygen: --name is required: letters, digits, '.', '_' or '-' (it names the files)");
+			err.print(commandLine.getUsageMessage(CommandLine.Help.Ansi.OFF));
+			return 2;
+		}
+		String services = options.services;
 		if (!services.isEmpty() && !SERVICES.matcher(services).matches()) {
 			err.println("keygen: --services is a comma-separated list of service names (letters, digits, '.', '_', '-')");
 			return 2;
 		}
-		Path dir = Path.of(options.getOrDefault("dir", "."));
+		Path dir = options.dir;
 		try {
 			Files.createDirectories(dir);
 			Path publicFile = dir.resolve(name + ".key");
 			Path secretFile = dir.resolve(name + ".key_secret");
-			if (!options.containsKey("force")) {
+			if (!options.force) {
 				for (Path file : new Path[] { publicFile, secretFile }) {
 					if (Files.exists(file)) {
 						throw new FileAlreadyExistsException(file + " (--force replaces it)");
