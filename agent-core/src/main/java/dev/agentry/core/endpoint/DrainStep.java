@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 
+import dev.agentry.core.shutdown.Step;
 import dev.agentry.core.shutdown.StepOutcome;
 import dev.agentry.core.shutdown.StepRecord;
 import org.apache.commons.logging.Log;
@@ -42,7 +43,7 @@ final class DrainStep {
 		List<RequestEndpoint> running = this.endpoints.stream().filter(RequestEndpoint::isRunning).toList();
 		long started = System.nanoTime();
 		for (RequestEndpoint endpoint : running) {
-			logger.info("Shutdown step 1 (endpoints): endpoint '" + endpoint.name() + "' drains " + endpoint.inflight()
+			logger.info(Step.ENDPOINTS.prefix() + ": endpoint '" + endpoint.name() + "' drains " + endpoint.inflight()
 					+ " request(s) in flight, for up to " + this.drainTimeout.toMillis() + " ms");
 			endpoint.shutdown();
 		}
@@ -72,10 +73,10 @@ final class DrainStep {
 		Duration took = Duration.ofNanos(((closed != 0) ? closed : System.nanoTime()) - startedNanos);
 		InflightTable counts = endpoint.table();
 		StepOutcome outcome = (counts.forced() > 0 || closed == 0) ? StepOutcome.TIMEOUT : StepOutcome.GRACEFUL;
-		logger.info("Shutdown step 1 (endpoints): endpoint '" + endpoint.name() + "' done in " + took.toMillis()
+		logger.info(Step.ENDPOINTS.prefix() + ": endpoint '" + endpoint.name() + "' done in " + took.toMillis()
 				+ " ms (" + outcome.wireName() + "): drained " + counts.drained() + ", forced " + counts.forced()
 				+ ", rejected " + counts.rejected());
-		return new StepRecord("endpoints", endpoint.name(), took, outcome, counts.drained(), counts.forced(),
+		return new StepRecord(Step.ENDPOINTS.tag(), endpoint.name(), took, outcome, counts.drained(), counts.forced(),
 				counts.rejected());
 	}
 

@@ -107,7 +107,7 @@ public final class RequestEndpoints extends ShutdownStep implements DisposableBe
 				done.complete(this.drain.drain(done::part));
 			}
 			catch (RuntimeException | Error ex) {
-				logger.error("Shutdown step 1 (endpoints) failed", ex);
+				logger.error(Step.ENDPOINTS.prefix() + " failed", ex);
 				done.complete(StepOutcome.ERROR);
 			}
 			finally {

@@ -84,7 +84,7 @@ final class ShutdownReportWriter extends ShutdownStep implements DisposableBean 
 				this.recorder.startedAt(), Instant.now(), total.toNanos() / 1e9, outcome, this.recorder.reason(), steps);
 		String json = this.mapper.writeValueAsString(report);
 		this.files.write(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-		logger.info("Shutdown step 7 (report): agent '" + this.status.name() + "' stopped in " + total.toMillis()
+		logger.info(Step.REPORT.prefix() + ": agent '" + this.status.name() + "' stopped in " + total.toMillis()
 				+ " ms (" + outcome.wireName() + ", " + steps.size() + " steps), report " + this.files.reportFile()
 				+ ": " + json);
 		for (MeterRegistry registry : this.registries) {

@@ -86,14 +86,14 @@ final class WorkerManager extends ShutdownStep implements DisposableBean {
 				StepOutcome ended = entry.getValue().context().failed() ? StepOutcome.ERROR : StepOutcome.GRACEFUL;
 				step.part(name, ended);
 				outcome = outcome.worst(ended);
-				logger.info("Shutdown step 3 (workers): worker '" + name + "' ended after " + step.elapsed().toMillis()
+				logger.info(Step.WORKERS.prefix() + ": worker '" + name + "' ended after " + step.elapsed().toMillis()
 						+ " ms");
 			}
 			else {
 				this.metrics.workerJoinTimeout(name);
 				step.part(name, StepOutcome.TIMEOUT);
 				outcome = outcome.worst(StepOutcome.TIMEOUT);
-				logger.warn("Shutdown step 3 (workers): worker '" + name + "' did not end within "
+				logger.warn(Step.WORKERS.prefix() + ": worker '" + name + "' did not end within "
 						+ this.joinTimeout.toMillis() + " ms; abandoned (thread " + thread.getName() + ", state "
 						+ thread.getState() + ")");
 			}
