@@ -81,19 +81,19 @@ class HelmChartRejectsTests {
 
 	@Test
 	void aGracePeriodBelowTheShutdownBudgetFailsRendering() throws Exception {
-		assertTemplateFails("terminationGracePeriodSeconds 40 is below the shutdown budget of 41s",
-				"shutdown.terminationGracePeriodSeconds=40");
+		assertTemplateFails("terminationGracePeriodSeconds 42 is below the shutdown budget of 43s",
+				"shutdown.terminationGracePeriodSeconds=42");
 		assertTemplateFails("agents.model-worker: terminationGracePeriodSeconds 30 is below the shutdown budget",
 				"agents.model-worker.shutdown.terminationGracePeriodSeconds=30");
 		// An explicit grace period that a longer drain outgrows.
-		assertTemplateFails("agents.model-worker: terminationGracePeriodSeconds 41 is below the shutdown budget "
-				+ "of 81s", "shutdown.terminationGracePeriodSeconds=41", "agents.model-worker.shutdown.drainTimeout=1m");
+		assertTemplateFails("agents.model-worker: terminationGracePeriodSeconds 42 is below the shutdown budget "
+				+ "of 93s", "shutdown.terminationGracePeriodSeconds=42", "agents.model-worker.shutdown.drainTimeout=1m");
 	}
 
 	@Test
 	void aGracePeriodEqualToTheShutdownBudgetRenders() throws Exception {
-		Command.Result result = helm().template(List.of(), "shutdown.terminationGracePeriodSeconds=41");
-		assertThat(result.outIfSucceeded()).contains("terminationGracePeriodSeconds: 41");
+		Command.Result result = helm().template(List.of(), "shutdown.terminationGracePeriodSeconds=43");
+		assertThat(result.outIfSucceeded()).contains("terminationGracePeriodSeconds: 43");
 	}
 
 	@Test

@@ -135,9 +135,10 @@ class HelmChartTests {
 		Deployment coordinator = rendering(ValuesSet.DEFAULT).deployment("request-coordinator");
 		ShutdownBudget budget = new ContainerEnvironment(container(coordinator)).shutdownBudget(0, 1);
 		// delay 5s + drain-timeout 10s + worker-join-timeout 10s, linger 1s for the flush, the
-		// health socket, one client and the context, 4.5s of margins, then 5s to exit.
-		assertThat(budget.worstCase()).isEqualTo(Duration.ofMillis(33_500));
-		assertThat(coordinator.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds()).isEqualTo(39);
+		// health socket, one client and the context, 5.5s of margins (the web server's 1s among
+		// them), then 5s to exit.
+		assertThat(budget.worstCase()).isEqualTo(Duration.ofMillis(34_500));
+		assertThat(coordinator.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds()).isEqualTo(40);
 	}
 
 	@Test
@@ -147,15 +148,15 @@ class HelmChartTests {
 			.outIfSucceeded());
 		Deployment whole = chart.deployment("request-coordinator");
 		ShutdownBudget budget = new ContainerEnvironment(container(whole)).shutdownBudget(0, 1);
-		// 0.5 s + 10 s + 60 s, 4 x 0.25 s of linger, 4.5 s of margins, then 5 s to exit: 81 s.
-		assertThat(budget.worstCase()).isEqualTo(Duration.ofMillis(76_000));
-		assertThat(whole.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds()).isEqualTo(81);
+		// 0.5 s + 10 s + 60 s, 4 x 0.25 s of linger, 5.5 s of margins, then 5 s to exit: 82 s.
+		assertThat(budget.worstCase()).isEqualTo(Duration.ofMillis(77_000));
+		assertThat(whole.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds()).isEqualTo(82);
 		RenderedChart odd = RenderedChart.parse(helm().template(List.of(), "shutdown.delay=501ms").outIfSucceeded());
 		Deployment coordinator = odd.deployment("request-coordinator");
-		// 0.501 s + 10 s + 10 s, 4 x 1 s of linger, 4.5 s of margins, then 5 s to exit: 34.001 s, rounded up.
-		assertThat(coordinator.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds()).isEqualTo(35);
+		// 0.501 s + 10 s + 10 s, 4 x 1 s of linger, 5.5 s of margins, then 5 s to exit: 35.001 s, rounded up.
+		assertThat(coordinator.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds()).isEqualTo(36);
 		assertThat(new ContainerEnvironment(container(coordinator)).shutdownBudget().gracePeriod())
-			.isEqualTo(Duration.ofSeconds(35));
+			.isEqualTo(Duration.ofSeconds(36));
 	}
 
 	/** The streams and clients (the registry's aside) of each sample agent, as the chart's values give them. */
