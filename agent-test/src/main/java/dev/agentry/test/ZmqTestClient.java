@@ -114,6 +114,20 @@ public final class ZmqTestClient implements AutoCloseable {
 		sendFrames(json.getBytes(StandardCharsets.UTF_8));
 	}
 
+	/**
+	 * Acts as a peer that never reads: {@code count} echo requests of about 2 KB each, sent
+	 * without waiting (a DEALER), whose replies pile up at the agent until its linger ends.
+	 */
+	public void floodWithoutReading(int count) {
+		this.socket.setSndHWM(0);
+		this.socket.setReceiveBufferSize(1024);
+		String request = "{\"action\":\"echo\",\"pad\":\"" + "x".repeat(2000) + "\"}";
+		for (int i = 0; i < count; i++) {
+			this.socket.send(new byte[0], ZMQ.SNDMORE | ZMQ.DONTWAIT);
+			this.socket.send(request, ZMQ.DONTWAIT);
+		}
+	}
+
 	/** Sends a body of raw frames behind the delimiter (a DEALER) or as is (a REQ). */
 	public void sendFrames(byte[]... body) {
 		if (this.type == SocketType.DEALER) {

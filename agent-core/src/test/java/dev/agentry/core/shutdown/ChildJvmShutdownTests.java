@@ -13,7 +13,6 @@ import dev.agentry.test.AgentProcess;
 import dev.agentry.test.ZmqTestClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.zeromq.ZMQ;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -56,13 +55,7 @@ class ChildJvmShutdownTests {
 		AgentPorts ports = AgentPorts.free();
 		try (AgentProcess agent = start(ports, Map.of());
 				ZmqTestClient deaf = ZmqTestClient.dealer("tcp://127.0.0.1:" + ports.endpoint())) {
-			deaf.socket().setSndHWM(0);
-			deaf.socket().setReceiveBufferSize(1024);
-			String pad = "x".repeat(2000);
-			for (int i = 0; i < 20_000; i++) {
-				deaf.socket().send(new byte[0], ZMQ.SNDMORE | ZMQ.DONTWAIT);
-				deaf.socket().send("{\"action\":\"echo\",\"pad\":\"" + pad + "\"}", ZMQ.DONTWAIT);
-			}
+			deaf.floodWithoutReading(20_000);
 			agent.sigterm();
 			assertThat(agent.awaitExit(EXIT_BOUND)).isEqualTo(143);
 			assertThat(step(report(), "context").get("outcome").asString()).isEqualTo("graceful");

@@ -74,13 +74,7 @@ class HonestBudgetTests {
 				// + 2 s health + 1 client x 2 s + 2 s context + 1 s web server.
 				assertThat(budget).isEqualTo(Duration.ofMillis(18_500));
 				slow.send("{\"action\":\"slow\",\"millis\":60000,\"id\":\"forced\"}");
-				deaf.socket().setSndHWM(0);
-				deaf.socket().setReceiveBufferSize(1024);
-				String pad = "x".repeat(2000);
-				for (int i = 0; i < 20_000; i++) {
-					deaf.socket().send(new byte[0], ZMQ.SNDMORE | ZMQ.DONTWAIT);
-					deaf.socket().send("{\"action\":\"echo\",\"pad\":\"" + pad + "\"}", ZMQ.DONTWAIT);
-				}
+				deaf.floodWithoutReading(20_000);
 				long start = System.nanoTime();
 				agent.sigterm();
 				assertThat(agent.awaitExit(budget.plus(EXIT_SLACK))).isEqualTo(143);
