@@ -13,6 +13,7 @@ import java.util.function.Consumer;
 
 import dev.agentry.core.metrics.AgentMetrics;
 import dev.agentry.core.zmq.Envelope;
+import dev.agentry.core.zmq.SocketPoller;
 import dev.agentry.core.zmq.ZmqLoop;
 import dev.agentry.core.zmq.ZmqSockets;
 import dev.agentry.core.wire.AgentError;
@@ -151,7 +152,7 @@ final class EndpointLoop extends ZmqLoop {
 	}
 
 	@Override
-	protected void open(ZMQ.Poller poller) {
+	protected void open(SocketPoller poller) {
 		this.router = this.sockets.server(SocketType.ROUTER, this.settings.name());
 		// Mandatory routing: a reply that cannot be delivered (peer gone, peer not reading)
 		// is reported instead of silently dropped, so it can be counted.
@@ -159,11 +160,11 @@ final class EndpointLoop extends ZmqLoop {
 		this.router.setSndHWM(REPLIES_QUEUED_PER_PEER);
 		this.router.bind(this.settings.bind());
 		this.bound.accept(this.router.getLastEndpoint());
-		poller.register(this.router, ZMQ.Poller.POLLIN);
+		poller.register(this.router, SocketPoller.POLLIN);
 	}
 
 	@Override
-	protected void onPoll(ZMQ.Poller poller) {
+	protected void onPoll(SocketPoller poller) {
 		if (stopRequested() && !this.table.draining()) {
 			this.table.beginDrain();
 		}
@@ -192,10 +193,10 @@ final class EndpointLoop extends ZmqLoop {
 		return Math.max(0, TimeUnit.NANOSECONDS.toMillis(next - System.nanoTime()) + 1);
 	}
 
+	/** Replies to send; requests waiting on the socket are the loop's own business (it asks the socket). */
 	@Override
 	protected boolean hasPendingWork() {
-		return !this.completions.isEmpty()
-				|| (this.router != null && (this.router.getEvents() & ZMQ.Poller.POLLIN) != 0);
+		return !this.completions.isEmpty();
 	}
 
 	@Override
