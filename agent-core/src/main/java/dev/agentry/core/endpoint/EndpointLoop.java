@@ -1,13 +1,12 @@
 package dev.agentry.core.endpoint;
 
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -23,8 +22,6 @@ import org.apache.commons.logging.LogFactory;
 import org.zeromq.SocketType;
 import org.zeromq.ZMQ;
 import tools.jackson.databind.JsonNode;
-
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
  * The socket loop of one request endpoint: its thread creates, polls and closes the ROUTER;
@@ -83,7 +80,10 @@ final class EndpointLoop extends ZmqLoop {
 
 	private final Counter undeliverable;
 
-	private final ExecutorService handlers;
+	private final HandlerPool handlers;
+
+	/** The requests of this pass for the handlers, handed over together at its end. */
+	private final List<Runnable> handOff = new ArrayList<>();
 
 	/** Some actions run here: every request must be parsed here to know whether it is one. */
 	private final boolean parseEverything;
@@ -116,8 +116,7 @@ final class EndpointLoop extends ZmqLoop {
 		this.bound = bound;
 		this.undeliverable = metrics.undeliverableReplies(settings.name());
 		this.parseEverything = actions.applicationRunsInline();
-		this.handlers = new ThreadPoolExecutor(settings.threads(), settings.threads(), 0L, TimeUnit.MILLISECONDS,
-				new LinkedBlockingQueue<>(), daemonThreads("agent-" + settings.name() + "-handler-"));
+		this.handlers = new HandlerPool(settings.threads(), "agent-" + settings.name() + "-handler-");
 	}
 
 	/** Stops taking new requests; those in flight finish. Safe from any thread. */
@@ -224,18 +223,29 @@ final class EndpointLoop extends ZmqLoop {
 		while ((message = Envelope.receive(this.router)) != null) {
 			accept(message);
 		}
+		handOff();
 		this.done = true;
 	}
 
-	/** Up to a batch, so that replies that are ready go out between batches (more: hasPendingWork). */
+	/**
+	 * Up to a batch, so that replies that are ready go out between batches (the loop comes
+	 * back at once while the socket holds more); the requests for the handlers are handed
+	 * over together, with one signal at most.
+	 */
 	private void receive() {
 		for (int i = 0; i < RECEIVE_BATCH; i++) {
 			Envelope message = Envelope.receive(this.router);
 			if (message == null) {
-				return;
+				break;
 			}
 			accept(message);
 		}
+		handOff();
+	}
+
+	private void handOff() {
+		this.handlers.handOff(this.handOff);
+		this.handOff.clear();
 	}
 
 	private void accept(Envelope message) {
@@ -290,7 +300,7 @@ final class EndpointLoop extends ZmqLoop {
 			return;
 		}
 		InflightTable.Entry entry = this.table.add(message, body, peek, parsed, now, deadline);
-		this.handlers.execute(() -> handle(entry));
+		this.handOff.add(() -> handle(entry));
 	}
 
 	/** The request parsed in full on this thread, or {@code null} when it was refused (and answered). */
@@ -442,13 +452,6 @@ final class EndpointLoop extends ZmqLoop {
 			this.metrics.requestTimer(this.settings.name(), action)
 				.record(System.nanoTime() - receivedNanos, TimeUnit.NANOSECONDS);
 		}
-	}
-
-	private static CustomizableThreadFactory daemonThreads(String prefix) {
-		CustomizableThreadFactory factory = new CustomizableThreadFactory(prefix);
-		// Daemon: a handler that never returns must not keep the JVM alive after the drain gave up on it.
-		factory.setDaemon(true);
-		return factory;
 	}
 
 	/** What a handler thread hands back to the socket thread. */

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -57,7 +58,25 @@ public abstract class ZmqLoop {
 
 	private final Selector selector;
 
-	private final AtomicBoolean wakeupPending = new AtomicBoolean();
+	/**
+	 * Where the loop is, for {@link #wakeup()}: {@link #AWAKE} while it works (a wake-up only
+	 * marks it {@link #DIRTY}, without a system call, and the loop takes one more turn instead
+	 * of waiting), {@link #ARMED} while it waits or is about to (a wake-up then signals the
+	 * selector, once: {@link #SIGNALLED}). So many hand-overs from other threads (completions,
+	 * cancellations) cost at most one signal per wait, however many come while the loop works.
+	 */
+	private final AtomicInteger wakeState = new AtomicInteger(AWAKE);
+
+	private static final int AWAKE = 0;
+
+	private static final int DIRTY = 1;
+
+	private static final int ARMED = 2;
+
+	private static final int SIGNALLED = 3;
+
+	/** Selector wake-ups signalled so far (system calls); counted for the tests and the benchmark. */
+	private final LongAdder signals = new LongAdder();
 
 	/** Waits in a row that ended with nothing to do; read and written by the loop's thread. */
 	private int emptyWaits;
@@ -125,13 +144,27 @@ public abstract class ZmqLoop {
 	}
 
 	/**
-	 * Wakes the loop from its wait, or makes its next wait return at once; cheap and safe
-	 * from any thread, coalesced when repeated (one system call until the loop has woken).
-	 * After the loop has closed its selector it does nothing.
+	 * Makes the loop look at its queues again: wakes it from its wait, or, while it works,
+	 * makes it take one more turn before it waits. Cheap and safe from any thread, and
+	 * coalesced: a system call only when the loop waits, and one per wait however many
+	 * threads call this. After the loop has closed its selector it does nothing.
 	 */
 	public final void wakeup() {
-		if (this.wakeupPending.compareAndSet(false, true)) {
-			this.selector.wakeup();
+		while (true) {
+			int state = this.wakeState.get();
+			if (state == DIRTY || state == SIGNALLED) {
+				return;
+			}
+			if (state == AWAKE) {
+				if (this.wakeState.compareAndSet(AWAKE, DIRTY)) {
+					return;
+				}
+			}
+			else if (this.wakeState.compareAndSet(ARMED, SIGNALLED)) {
+				this.signals.increment();
+				this.selector.wakeup();
+				return;
+			}
 		}
 	}
 
@@ -152,6 +185,11 @@ public abstract class ZmqLoop {
 	/** How many times the loop has polled (waited for its sockets or a wake-up) so far. */
 	public final long polls() {
 		return this.polls;
+	}
+
+	/** How many times other threads have had to signal the loop's selector to wake it so far. */
+	public final long signals() {
+		return this.signals.sum();
 	}
 
 	/** How many times every loop of this JVM has polled so far: what the benchmark reports per request. */
@@ -215,8 +253,13 @@ public abstract class ZmqLoop {
 			openedOk = true;
 			this.opened.countDown();
 			while (!finished()) {
-				if (!hasPendingWork() && !poller.anyIn()) {
+				// Armed only when nothing is left: a wake-up that came while the loop worked
+				// (DIRTY) makes it take another turn without a wait and without a system call.
+				if (!hasPendingWork() && !poller.anyIn() && this.wakeState.compareAndSet(AWAKE, ARMED)) {
 					await(poller, pollTimeoutMillis());
+				}
+				else {
+					this.wakeState.set(AWAKE);
 				}
 				onPoll(poller);
 			}
@@ -247,17 +290,17 @@ public abstract class ZmqLoop {
 	}
 
 	/**
-	 * Waits for a socket's command, a wake-up or the timeout. The wake-up flag is cleared
-	 * after the wait and before the caller looks at its queues: cleared before the wait, a
-	 * wake-up in between would be skipped by its producer and the loop would sleep on work
-	 * that is queued; a wake-up skipped between the wait and the clear is harmless, its work
-	 * was queued before it and onPoll looks at the queues after this.
+	 * Waits for a socket's command, a wake-up or the timeout; the loop is {@link #ARMED}, so
+	 * a producer that queued work after the loop last looked signals the selector (a signal
+	 * that comes before the select makes it return at once). Back {@link #AWAKE} after the
+	 * wait and before the caller looks at its queues: a wake-up skipped from then on is
+	 * harmless, it only marks the loop DIRTY, which makes it look again before its next wait.
 	 */
 	private void await(SocketPoller poller, long timeoutMillis) {
 		this.polls++;
 		allPolls.increment();
 		int selected = poller.select(timeoutMillis);
-		boolean woken = this.wakeupPending.getAndSet(false);
+		boolean woken = this.wakeState.getAndSet(AWAKE) == SIGNALLED;
 		if (selected == 0 || woken || hasPendingWork() || poller.anyIn()) {
 			// A timeout, a wake-up, or input: the normal case.
 			this.emptyWaits = 0;
