@@ -4,11 +4,14 @@ import java.util.Map;
 
 import dev.agentry.core.endpoint.ActionRequest;
 import dev.agentry.core.endpoint.AgentAction;
+import dev.agentry.core.zmq.ZmqLoop;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The agent under measurement: agent-core with a trivial JSON handler ({@code echo} sends the
@@ -60,6 +63,17 @@ public class BenchAgent {
 		Map<String, Object> slow(Slow slow) throws InterruptedException {
 			Thread.sleep(slow.millis());
 			return Map.of("slept", slow.millis());
+		}
+
+	}
+
+	/** Over HTTP, so that asking does not add to what the endpoint counts. */
+	@RestController
+	static class Polls {
+
+		@GetMapping("/bench/polls")
+		long polls() {
+			return ZmqLoop.totalPolls();
 		}
 
 	}

@@ -22,6 +22,9 @@ final class CoordinatorSuite {
 
 	private static final int WINDOW = 2;
 
+	/** The fixed offered load at which CPU time per request is measured. */
+	static final int PACED_RATE = 1_000;
+
 	private static final String INFER = "{\"action\":\"infer\",\"text\":\"a happy little benchmark\"}";
 
 	private final Servers servers;
@@ -41,6 +44,9 @@ final class CoordinatorSuite {
 		List<Double> directThroughput = new ArrayList<>();
 		List<Double> viaP99 = new ArrayList<>();
 		List<Double> directP99 = new ArrayList<>();
+		List<Double> viaCpu = new ArrayList<>();
+		List<Double> directCpu = new ArrayList<>();
+		List<Double> viaWorkerCpu = new ArrayList<>();
 		byte[] request = INFER.getBytes(StandardCharsets.UTF_8);
 		try (AgentProcess registry = this.servers.sample("service-registry").start().awaitReady(Servers.READY_TIMEOUT);
 				AgentProcess worker = registered(this.servers.sample("model-worker"), registry)
@@ -62,14 +68,32 @@ final class CoordinatorSuite {
 						/ 1000);
 				directP99.add(
 						Samples.percentile(EndpointLoad.latencies(worker.endpoint(), request, 200, count), 0.99) / 1000);
+				// CPU per request at the same fixed load: the coordinator's own, then the worker's
+				// when called directly (the target compares these two).
+				long coordinatorCpu = CpuTime.nanos(coordinator.pid());
+				long workerCpu = CpuTime.nanos(worker.pid());
+				long replies = EndpointLoad.paced(coordinator.endpoint(), request, CLIENTS, PACED_RATE,
+						this.options.measure());
+				viaCpu.add(CpuTime.microsPerRequest(coordinator.pid(), coordinatorCpu, replies));
+				viaWorkerCpu.add(CpuTime.microsPerRequest(worker.pid(), workerCpu, replies));
+				workerCpu = CpuTime.nanos(worker.pid());
+				replies = EndpointLoad.paced(worker.endpoint(), request, CLIENTS, PACED_RATE, this.options.measure());
+				directCpu.add(CpuTime.microsPerRequest(worker.pid(), workerCpu, replies));
 			}
 		}
 		String base = "model-worker called directly";
+		String paced = " at " + PACED_RATE + " requests/s offered";
+		// The targets: half the worker's throughput at the same concurrency, p99 within
+		// 2x, and the coordinator's CPU per request within 2x the worker's.
 		return List.of(
 				new Comparison("coordinator path throughput, " + CLIENTS + " clients x " + WINDOW + " in flight",
-						"requests/s", Samples.of(viaThroughput), Samples.of(directThroughput), base, null, true),
+						"requests/s", Samples.of(viaThroughput), Samples.of(directThroughput), base, 0.5, true),
 				new Comparison("coordinator path REQ/REP round trip p99", "µs", Samples.of(viaP99),
-						Samples.of(directP99), base, null, false));
+						Samples.of(directP99), base, 2.0, false),
+				new Comparison("coordinator process CPU time per request" + paced, "µs", Samples.of(viaCpu),
+						Samples.of(directCpu), base, 2.0, false),
+				new Comparison("model-worker process CPU time per request behind the coordinator" + paced, "µs",
+						Samples.of(viaWorkerCpu), Samples.of(directCpu), base, null, false));
 	}
 
 	private static AgentLauncher registered(AgentLauncher launcher,

@@ -5,8 +5,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 import dev.agentry.test.ZmqTestClient;
 import org.zeromq.ZMQ;
@@ -154,6 +156,68 @@ final class EndpointLoad {
 		catch (IllegalStateException ex) {
 			return null;
 		}
+	}
+
+	/**
+	 * A fixed offered load: {@code clients} DEALER connections together send
+	 * {@code ratePerSecond} requests a second on a fixed schedule for {@code duration}, whatever
+	 * the replies do (an open loop, as independent callers behave), then wait up to 10 s for
+	 * the last replies. Returns the replies received: what a CPU time is divided by.
+	 */
+	static long paced(String endpoint, byte[] request, int clients, int ratePerSecond, Duration duration)
+			throws InterruptedException {
+		AtomicLong replies = new AtomicLong();
+		long intervalNanos = TimeUnit.SECONDS.toNanos(clients) / ratePerSecond;
+		long count = duration.toNanos() / intervalNanos;
+		List<Thread> threads = new ArrayList<>();
+		for (int i = 0; i < clients; i++) {
+			long offset = intervalNanos * i / clients;
+			Thread thread = new Thread(() -> {
+				try (ZmqTestClient connection = ZmqTestClient.dealer(endpoint, 5_000)) {
+					ZMQ.Socket socket = connection.socket();
+					long start = System.nanoTime() + offset;
+					long received = 0;
+					for (long sent = 0; sent < count; sent++) {
+						long due = start + sent * intervalNanos;
+						while (true) {
+							received += drain(socket);
+							long wait = due - System.nanoTime();
+							if (wait <= 0) {
+								break;
+							}
+							LockSupport.parkNanos(Math.min(wait, 200_000));
+						}
+						send(socket, request);
+					}
+					long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+					while (received < count && System.nanoTime() - deadline < 0) {
+						received += drain(socket);
+						LockSupport.parkNanos(200_000);
+					}
+					replies.addAndGet(received);
+				}
+				catch (IllegalStateException ex) {
+					// The connection never came up: its requests count as unanswered.
+				}
+			}, "bench-paced-" + i);
+			thread.start();
+			threads.add(thread);
+		}
+		for (Thread thread : threads) {
+			thread.join();
+		}
+		return replies.get();
+	}
+
+	private static long drain(ZMQ.Socket socket) {
+		long received = 0;
+		while (socket.recv(ZMQ.DONTWAIT) != null) {
+			while (socket.hasReceiveMore()) {
+				socket.recv(0);
+			}
+			received++;
+		}
+		return received;
 	}
 
 }

@@ -52,7 +52,7 @@ final class ShutdownSuite {
 		String base = "plain Spring Boot app (same starters, no agent-core)";
 		return List.of(
 				new Comparison("idle shutdown, SIGTERM to exit", "ms", Samples.of(agentIdle), Samples.of(plainIdle),
-						base, 1.5, false),
+						base, 1.3, false),
 				new Comparison("shutdown with " + INFLIGHT + " requests in flight, last reply to exit", "ms",
 						Samples.of(agentBusy), Samples.of(plainBusy), base + ", HTTP requests in flight", null, false));
 	}

@@ -57,6 +57,11 @@ public final class AgentClient {
 		return this.name;
 	}
 
+	/** How many times the client's socket thread has polled so far. */
+	long polls() {
+		return this.loop.polls();
+	}
+
 	/** Calls and waits; the wait is bounded by the timeout of every attempt. */
 	public JsonNode call(ObjectNode request, Duration timeout) {
 		long bound = this.policy.callBound(timeout, this.endpoints.get().size()).toMillis();

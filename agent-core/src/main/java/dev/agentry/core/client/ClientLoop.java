@@ -20,6 +20,7 @@ import java.util.function.Supplier;
 import dev.agentry.core.wire.AgentError;
 import dev.agentry.core.wire.ErrorReply;
 import dev.agentry.core.trust.CurveKeys;
+import dev.agentry.core.zmq.SocketPoller;
 import dev.agentry.core.zmq.ZmqLoop;
 import dev.agentry.core.zmq.ZmqSockets;
 import org.apache.commons.logging.Log;
@@ -118,7 +119,7 @@ final class ClientLoop extends ZmqLoop {
 
 	private long nextWrongPeerWarn = System.nanoTime();
 
-	private ZMQ.Poller poller;
+	private SocketPoller poller;
 
 	/**
 	 * @param wrongPeerReply told (on this thread, so quickly) of every reply dropped because
@@ -148,12 +149,12 @@ final class ClientLoop extends ZmqLoop {
 	}
 
 	@Override
-	protected void open(ZMQ.Poller poller) {
+	protected void open(SocketPoller poller) {
 		this.poller = poller;
 	}
 
 	@Override
-	protected void onPoll(ZMQ.Poller poller) {
+	protected void onPoll(SocketPoller poller) {
 		// The readable peers first, then their replies: a reply can move a call on to an
 		// endpoint connected only now, which adds to the peers while they are walked.
 		this.readable.clear();
@@ -454,7 +455,7 @@ final class ClientLoop extends ZmqLoop {
 		if (this.unconnectable.remove(endpoint) != null) {
 			logger.info("Agent client '" + this.name + "' connected to " + endpoint + ", which it could not before");
 		}
-		int index = this.poller.register(socket, ZMQ.Poller.POLLIN);
+		int index = this.poller.register(socket, SocketPoller.POLLIN);
 		return new Peer(socket, index, link, keys);
 	}
 

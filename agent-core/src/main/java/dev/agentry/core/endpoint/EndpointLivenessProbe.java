@@ -13,6 +13,7 @@ import dev.agentry.core.shutdown.ShutdownBudget;
 import dev.agentry.core.shutdown.ShutdownStep;
 import dev.agentry.core.shutdown.Step;
 import dev.agentry.core.shutdown.StepOutcome;
+import dev.agentry.core.zmq.SocketPoller;
 import dev.agentry.core.zmq.ZmqLoop;
 import dev.agentry.core.zmq.ZmqSockets;
 import org.apache.commons.logging.Log;
@@ -150,18 +151,18 @@ final class EndpointLivenessProbe extends ShutdownStep {
 		}
 
 		@Override
-		protected void open(ZMQ.Poller poller) {
+		protected void open(SocketPoller poller) {
 			ZmqSockets sockets = EndpointLivenessProbe.this.sockets;
 			// The agent's own endpoint: with CURVE, served under the agent's own key.
 			this.dealer = sockets.client(SocketType.DEALER, "liveness-probe", sockets.publicKey(),
 					ZmqSockets.NO_LISTENER);
 			this.dealer.connect(this.address);
-			poller.register(this.dealer, ZMQ.Poller.POLLIN);
+			poller.register(this.dealer, SocketPoller.POLLIN);
 			this.nextProbeNanos = System.nanoTime() + EndpointLivenessProbe.this.settings.interval().toNanos();
 		}
 
 		@Override
-		protected void onPoll(ZMQ.Poller poller) {
+		protected void onPoll(SocketPoller poller) {
 			receiveAnswers();
 			long now = System.nanoTime();
 			if (this.waiting && now - this.deadlineNanos >= 0) {

@@ -1,18 +1,18 @@
 package dev.agentry.core.endpoint;
 
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import dev.agentry.core.metrics.AgentMetrics;
 import dev.agentry.core.zmq.Envelope;
+import dev.agentry.core.zmq.SocketPoller;
 import dev.agentry.core.zmq.ZmqLoop;
 import dev.agentry.core.zmq.ZmqSockets;
 import dev.agentry.core.wire.AgentError;
@@ -22,8 +22,6 @@ import org.apache.commons.logging.LogFactory;
 import org.zeromq.SocketType;
 import org.zeromq.ZMQ;
 import tools.jackson.databind.JsonNode;
-
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
  * The socket loop of one request endpoint: its thread creates, polls and closes the ROUTER;
@@ -82,7 +80,10 @@ final class EndpointLoop extends ZmqLoop {
 
 	private final Counter undeliverable;
 
-	private final ExecutorService handlers;
+	private final HandlerPool handlers;
+
+	/** The requests of this pass for the handlers, handed over together at its end. */
+	private final List<Runnable> handOff = new ArrayList<>();
 
 	/** Some actions run here: every request must be parsed here to know whether it is one. */
 	private final boolean parseEverything;
@@ -115,8 +116,7 @@ final class EndpointLoop extends ZmqLoop {
 		this.bound = bound;
 		this.undeliverable = metrics.undeliverableReplies(settings.name());
 		this.parseEverything = actions.applicationRunsInline();
-		this.handlers = new ThreadPoolExecutor(settings.threads(), settings.threads(), 0L, TimeUnit.MILLISECONDS,
-				new LinkedBlockingQueue<>(), daemonThreads("agent-" + settings.name() + "-handler-"));
+		this.handlers = new HandlerPool(settings.threads(), "agent-" + settings.name() + "-handler-");
 	}
 
 	/** Stops taking new requests; those in flight finish. Safe from any thread. */
@@ -151,7 +151,7 @@ final class EndpointLoop extends ZmqLoop {
 	}
 
 	@Override
-	protected void open(ZMQ.Poller poller) {
+	protected void open(SocketPoller poller) {
 		this.router = this.sockets.server(SocketType.ROUTER, this.settings.name());
 		// Mandatory routing: a reply that cannot be delivered (peer gone, peer not reading)
 		// is reported instead of silently dropped, so it can be counted.
@@ -159,11 +159,11 @@ final class EndpointLoop extends ZmqLoop {
 		this.router.setSndHWM(REPLIES_QUEUED_PER_PEER);
 		this.router.bind(this.settings.bind());
 		this.bound.accept(this.router.getLastEndpoint());
-		poller.register(this.router, ZMQ.Poller.POLLIN);
+		poller.register(this.router, SocketPoller.POLLIN);
 	}
 
 	@Override
-	protected void onPoll(ZMQ.Poller poller) {
+	protected void onPoll(SocketPoller poller) {
 		if (stopRequested() && !this.table.draining()) {
 			this.table.beginDrain();
 		}
@@ -192,10 +192,10 @@ final class EndpointLoop extends ZmqLoop {
 		return Math.max(0, TimeUnit.NANOSECONDS.toMillis(next - System.nanoTime()) + 1);
 	}
 
+	/** Replies to send; requests waiting on the socket are the loop's own business (it asks the socket). */
 	@Override
 	protected boolean hasPendingWork() {
-		return !this.completions.isEmpty()
-				|| (this.router != null && (this.router.getEvents() & ZMQ.Poller.POLLIN) != 0);
+		return !this.completions.isEmpty();
 	}
 
 	@Override
@@ -223,18 +223,29 @@ final class EndpointLoop extends ZmqLoop {
 		while ((message = Envelope.receive(this.router)) != null) {
 			accept(message);
 		}
+		handOff();
 		this.done = true;
 	}
 
-	/** Up to a batch, so that replies that are ready go out between batches (more: hasPendingWork). */
+	/**
+	 * Up to a batch, so that replies that are ready go out between batches (the loop comes
+	 * back at once while the socket holds more); the requests for the handlers are handed
+	 * over together, with one signal at most.
+	 */
 	private void receive() {
 		for (int i = 0; i < RECEIVE_BATCH; i++) {
 			Envelope message = Envelope.receive(this.router);
 			if (message == null) {
-				return;
+				break;
 			}
 			accept(message);
 		}
+		handOff();
+	}
+
+	private void handOff() {
+		this.handlers.handOff(this.handOff);
+		this.handOff.clear();
 	}
 
 	private void accept(Envelope message) {
@@ -289,7 +300,7 @@ final class EndpointLoop extends ZmqLoop {
 			return;
 		}
 		InflightTable.Entry entry = this.table.add(message, body, peek, parsed, now, deadline);
-		this.handlers.execute(() -> handle(entry));
+		this.handOff.add(() -> handle(entry));
 	}
 
 	/** The request parsed in full on this thread, or {@code null} when it was refused (and answered). */
@@ -441,13 +452,6 @@ final class EndpointLoop extends ZmqLoop {
 			this.metrics.requestTimer(this.settings.name(), action)
 				.record(System.nanoTime() - receivedNanos, TimeUnit.NANOSECONDS);
 		}
-	}
-
-	private static CustomizableThreadFactory daemonThreads(String prefix) {
-		CustomizableThreadFactory factory = new CustomizableThreadFactory(prefix);
-		// Daemon: a handler that never returns must not keep the JVM alive after the drain gave up on it.
-		factory.setDaemon(true);
-		return factory;
 	}
 
 	/** What a handler thread hands back to the socket thread. */

@@ -127,6 +127,12 @@ public final class RequestEndpoint {
 		return current.cancel(key, caller);
 	}
 
+	/** How many times the endpoint's socket thread has polled so far (0 before it starts). */
+	long polls() {
+		EndpointLoop current = this.loop;
+		return (current != null) ? current.polls() : 0;
+	}
+
 	/** Whether its socket is open: started and not yet closed. */
 	public boolean isRunning() {
 		EndpointLoop current = this.loop;

@@ -13,6 +13,7 @@ import dev.agentry.core.shutdown.ShutdownStep;
 import dev.agentry.core.shutdown.Step;
 import dev.agentry.core.shutdown.StepOutcome;
 import dev.agentry.core.zmq.Envelope;
+import dev.agentry.core.zmq.SocketPoller;
 import dev.agentry.core.zmq.ZmqLoop;
 import dev.agentry.core.zmq.ZmqSockets;
 import org.apache.commons.logging.Log;
@@ -62,6 +63,12 @@ public final class HealthSocket extends ShutdownStep implements DisposableBean {
 		return this.boundEndpoint;
 	}
 
+	/** How many times the health socket's thread has polled so far (0 before it starts). */
+	long polls() {
+		Loop current = this.loop;
+		return (current != null) ? current.polls() : 0;
+	}
+
 	@Override
 	protected void doStart() {
 		Loop started = new Loop();
@@ -103,15 +110,15 @@ public final class HealthSocket extends ShutdownStep implements DisposableBean {
 		}
 
 		@Override
-		protected void open(ZMQ.Poller poller) {
+		protected void open(SocketPoller poller) {
 			this.router = sockets.server(SocketType.ROUTER, "health");
 			this.router.bind(bind);
 			boundEndpoint = this.router.getLastEndpoint();
-			this.routerIndex = poller.register(this.router, ZMQ.Poller.POLLIN);
+			this.routerIndex = poller.register(this.router, SocketPoller.POLLIN);
 		}
 
 		@Override
-		protected void onPoll(ZMQ.Poller poller) {
+		protected void onPoll(SocketPoller poller) {
 			if (!poller.pollin(this.routerIndex)) {
 				return;
 			}
@@ -123,7 +130,7 @@ public final class HealthSocket extends ShutdownStep implements DisposableBean {
 				}
 				request.reply(this.router, replies.get());
 			}
-			wakeup();
+			// More left: the loop asks the socket before it waits, and comes back at once.
 		}
 
 		@Override

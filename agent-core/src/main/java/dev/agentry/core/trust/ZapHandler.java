@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import dev.agentry.core.zmq.SocketPoller;
 import dev.agentry.core.zmq.ZmqLoop;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -111,15 +112,15 @@ public final class ZapHandler {
 		}
 
 		@Override
-		protected void open(ZMQ.Poller poller) {
+		protected void open(SocketPoller poller) {
 			this.rep = context().createSocket(SocketType.REP);
 			this.rep.setLinger(0);
 			this.rep.bind(ZAP_ENDPOINT);
-			poller.register(this.rep, ZMQ.Poller.POLLIN);
+			poller.register(this.rep, SocketPoller.POLLIN);
 		}
 
 		@Override
-		protected void onPoll(ZMQ.Poller poller) {
+		protected void onPoll(SocketPoller poller) {
 			List<byte[]> request;
 			while ((request = receive()) != null) {
 				answer(request);

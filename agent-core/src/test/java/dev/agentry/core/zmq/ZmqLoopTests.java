@@ -61,11 +61,11 @@ class ZmqLoopTests {
 		}
 
 		@Override
-		protected void open(ZMQ.Poller poller) {
+		protected void open(SocketPoller poller) {
 		}
 
 		@Override
-		protected void onPoll(ZMQ.Poller poller) {
+		protected void onPoll(SocketPoller poller) {
 			while (this.queue.poll() != null) {
 				this.taken.incrementAndGet();
 			}
