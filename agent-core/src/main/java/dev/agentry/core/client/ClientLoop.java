@@ -194,10 +194,6 @@ final class ClientLoop extends ZmqLoop {
 				: Math.max(0, TimeUnit.NANOSECONDS.toMillis(next - System.nanoTime()) + 1);
 	}
 
-	@Override
-	protected boolean finished() {
-		return stopRequested();
-	}
 
 	@Override
 	protected void close() {

@@ -133,15 +133,7 @@ public final class HealthSocket extends ShutdownStep implements DisposableBean {
 			// More left: the loop asks the socket before it waits, and comes back at once.
 		}
 
-		@Override
-		protected long pollTimeoutMillis() {
-			return -1;
-		}
 
-		@Override
-		protected boolean finished() {
-			return stopRequested();
-		}
 
 		@Override
 		protected void close() {

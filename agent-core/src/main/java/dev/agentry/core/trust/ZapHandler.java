@@ -127,15 +127,7 @@ public final class ZapHandler {
 			}
 		}
 
-		@Override
-		protected long pollTimeoutMillis() {
-			return -1;
-		}
 
-		@Override
-		protected boolean finished() {
-			return stopRequested();
-		}
 
 		@Override
 		protected void close() {

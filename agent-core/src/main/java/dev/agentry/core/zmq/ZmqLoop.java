@@ -227,8 +227,10 @@ public abstract class ZmqLoop {
 	/** Handles whatever the sockets hold ({@link SocketPoller#pollin}), and the work that other threads queued. */
 	protected abstract void onPoll(SocketPoller poller);
 
-	/** How long the next poll may block, in milliseconds; -1 waits for a socket or a wake-up. */
-	protected abstract long pollTimeoutMillis();
+	/** How long the next poll may block, in milliseconds; -1 (the default) waits for a socket or a wake-up. */
+	protected long pollTimeoutMillis() {
+		return -1;
+	}
 
 	/**
 	 * Whether work is waiting that {@link #onPoll} can take without a wait (the loop also
@@ -239,8 +241,10 @@ public abstract class ZmqLoop {
 		return false;
 	}
 
-	/** Whether the loop is done; checked after every poll. */
-	protected abstract boolean finished();
+	/** Whether the loop is done, by default once a stop was requested; checked after every poll. */
+	protected boolean finished() {
+		return stopRequested();
+	}
 
 	/** Closes the sockets; runs on the loop's thread, also after a failure. */
 	protected abstract void close();

@@ -96,15 +96,7 @@ class ZmqLoopSpinTests {
 			return !this.completions.isEmpty();
 		}
 
-		@Override
-		protected long pollTimeoutMillis() {
-			return -1;
-		}
 
-		@Override
-		protected boolean finished() {
-			return stopRequested();
-		}
 
 		@Override
 		protected void close() {

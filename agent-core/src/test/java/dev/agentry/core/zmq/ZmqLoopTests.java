@@ -71,10 +71,6 @@ class ZmqLoopTests {
 			}
 		}
 
-		@Override
-		protected long pollTimeoutMillis() {
-			return -1;
-		}
 
 		@Override
 		protected boolean finished() {

@@ -113,15 +113,7 @@ class ZmqLoopWakeupTests {
 			}
 		}
 
-		@Override
-		protected long pollTimeoutMillis() {
-			return -1;
-		}
 
-		@Override
-		protected boolean finished() {
-			return stopRequested();
-		}
 
 		@Override
 		protected void close() {
