@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.agentry.test.FreePorts;
@@ -82,8 +83,10 @@ class TrustedSystemIT {
 			try (alicesInterrupts) {
 				// The interrupt stream works: Alice cancels her own request (the worker's subscription
 				// connects in its own time, so the interrupt is sent until it arrives).
-				alice.send("{\"action\":\"infer\",\"id\":\"warm-1\",\"text\":\"slow\"}");
-				JsonNode warm = interruptUntilAnswered(alicesInterrupts, alice, "warm-1");
+				JsonNode warm = untilForwarded(() -> {
+					alice.send("{\"action\":\"infer\",\"id\":\"warm-1\",\"text\":\"slow\"}");
+					return interruptUntilAnswered(alicesInterrupts, alice, "warm-1");
+				});
 				assertThat(warm.path("error").asString()).as("%s", warm).isEqualTo("cancelled");
 
 				// Mallory names Alice's request: published under Mallory's key, refused by the worker.
@@ -128,6 +131,7 @@ class TrustedSystemIT {
 					.isEqualTo("ok");
 			}
 			try (ZmqTestClient alice = client("alice", this.coordinator)) {
+				untilForwarded(() -> alice.call("{\"action\":\"infer\",\"id\":\"warm-up\",\"text\":\"hi\"}"));
 				for (int i = 0; i < 40; i++) {
 					JsonNode reply = alice.call("{\"action\":\"infer\",\"id\":" + i + ",\"text\":\"a good day\"}");
 					assertThat(reply.path("status").asString()).as("%s", reply).isEqualTo("ok");
@@ -190,6 +194,16 @@ class TrustedSystemIT {
 		try (ZmqTestClient client = client("alice", this.registry)) {
 			return client.call("{\"action\":\"lookup\",\"service\":\"" + service + "\"}").path("instances").size();
 		}
+	}
+
+	/**
+	 * Repeats a call through the coordinator until it reaches a worker: the coordinator reads the
+	 * registry on its own schedule, so a worker being listed does not mean the coordinator knows it
+	 * yet, and until then it answers {@code unavailable}.
+	 */
+	private static JsonNode untilForwarded(Callable<JsonNode> call) {
+		return await().atMost(Duration.ofSeconds(30))
+			.until(call, (reply) -> !"unavailable".equals(reply.path("error").asString()));
 	}
 
 	/** Sends Alice's interrupt every 500 ms until her request is answered; the answer. */
