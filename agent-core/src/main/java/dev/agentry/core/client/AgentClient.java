@@ -6,6 +6,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -19,7 +21,9 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Calls other agents. Safe to use from many threads: calls are queued to one thread
- * ({@link ClientLoop}) that owns a DEALER socket per peer endpoint. Each attempt has the
+ * ({@link ClientLoop}) that owns a DEALER socket per peer endpoint, except the synchronous
+ * calls of agent-core's own threads (handlers, workers), which go on DEALER sockets of the
+ * calling thread's own ({@link CallerSockets}, {@link Lane}). Each attempt has the
  * call's timeout; which failures move a call on to the next endpoint, and in which order the
  * endpoints are tried, is the {@link RetryPolicy}'s rule. Replies are matched to calls by an
  * envelope frame that the peer's ROUTER sends back, so request ids stay the caller's, and a
@@ -40,6 +44,17 @@ public final class AgentClient {
 
 	private final ClientLoop loop;
 
+	private final Function<String, String> serverKeys;
+
+	private final ZmqSockets sockets;
+
+	private final Unconnectables unconnectable;
+
+	private final Runnable wrongPeerReply;
+
+	/** Calls in progress on their callers' own sockets, which the close waits for. */
+	private final AtomicInteger laneCalls = new AtomicInteger();
+
 	/**
 	 * @param wrongPeerReply told (on the client's thread, so quickly) of every reply dropped
 	 * because it came from another peer than the one its call went to
@@ -50,7 +65,12 @@ public final class AgentClient {
 		this.endpoints = endpoints;
 		this.mapper = mapper;
 		this.policy = new RetryPolicy();
-		this.loop = new ClientLoop(name, endpoints, serverKeys, sockets, mapper, this.policy, wrongPeerReply, onCrash);
+		this.serverKeys = serverKeys;
+		this.sockets = sockets;
+		this.wrongPeerReply = wrongPeerReply;
+		this.unconnectable = new Unconnectables(name, this.policy.reconnectBackOff());
+		this.loop = new ClientLoop(name, endpoints, connector(), this.unconnectable, sockets, mapper, this.policy,
+				wrongPeerReply, onCrash);
 	}
 
 	public String name() {
@@ -62,8 +82,21 @@ public final class AgentClient {
 		return this.loop.polls();
 	}
 
-	/** Calls and waits; the wait is bounded by the timeout of every attempt. */
+	/**
+	 * Calls and waits; the wait is bounded by the timeout of every attempt. On a thread of
+	 * agent-core's own, the call goes on that thread's own sockets.
+	 */
 	public JsonNode call(ObjectNode request, Duration timeout) {
+		if (this.loop.isClosing()) {
+			CallerSockets.close(this);
+		}
+		else if (!Thread.currentThread().isInterrupted()) {
+			// An interrupted thread would break a socket it blocks on: its call takes the loop's way.
+			Lane lane = CallerSockets.lane(this, this::lane);
+			if (lane != null) {
+				return callOn(lane, request, timeout);
+			}
+		}
 		long bound = this.policy.callBound(timeout, this.endpoints.get().size()).toMillis();
 		try {
 			return callAsync(request, timeout).get(bound, TimeUnit.MILLISECONDS);
@@ -107,13 +140,54 @@ public final class AgentClient {
 		return reply;
 	}
 
+	private JsonNode callOn(Lane lane, ObjectNode request, Duration timeout) {
+		List<String> targets = this.policy.order(this.endpoints.get());
+		if (targets.isEmpty()) {
+			return errorReply(request, AgentError.UNAVAILABLE, "no endpoint is known for " + this.name);
+		}
+		this.laneCalls.incrementAndGet();
+		try {
+			// Looked at after the count: either the close waits for this call, or it sees the close.
+			if (this.loop.isClosing()) {
+				return closed(request);
+			}
+			return lane.call(new Call(request, this.mapper.writeValueAsBytes(request), targets, timeout, null));
+		}
+		finally {
+			if (this.loop.isClosing()) {
+				// The owner closes its sockets now, before the close that waits for this call goes on.
+				CallerSockets.close(this);
+			}
+			this.laneCalls.decrementAndGet();
+		}
+	}
+
+	private Lane lane() {
+		return new Lane(this.name, this.endpoints, connector(), this.unconnectable, this.mapper, this.policy,
+				this.wrongPeerReply, this.loop::isClosing);
+	}
+
+	/** The connector of one owner of sockets: the loop, or one caller's lane. */
+	private PeerConnector connector() {
+		return new PeerConnector(this.name, this.serverKeys, this.sockets, this.unconnectable);
+	}
+
 	void start() {
 		this.loop.start(Duration.ofSeconds(10));
 	}
 
+	/**
+	 * Closes the loop, and waits for the calls in progress on callers' own sockets, which see
+	 * the close within {@link Lane#SLICE_NANOS} and close those sockets on their own threads.
+	 */
 	boolean stop(Duration timeout) {
+		long end = System.nanoTime() + timeout.toNanos();
 		this.loop.requestStop();
-		return this.loop.awaitTermination(timeout);
+		boolean closed = this.loop.awaitTermination(timeout);
+		while (this.laneCalls.get() > 0 && end - System.nanoTime() > 0) {
+			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+		}
+		return closed && this.laneCalls.get() == 0;
 	}
 
 	boolean isRunning() {

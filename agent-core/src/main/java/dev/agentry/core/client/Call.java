@@ -21,6 +21,7 @@ final class Call {
 
 	private final Duration attemptTimeout;
 
+	/** {@code null} for a call made on the caller's own sockets, which returns its reply instead. */
 	private final CompletableFuture<JsonNode> reply;
 
 	private int attempt;

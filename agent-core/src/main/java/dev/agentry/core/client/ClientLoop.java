@@ -8,31 +8,24 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 import dev.agentry.core.wire.AgentError;
 import dev.agentry.core.wire.ErrorReply;
-import dev.agentry.core.trust.CurveKeys;
 import dev.agentry.core.zmq.SocketPoller;
 import dev.agentry.core.zmq.ZmqLoop;
 import dev.agentry.core.zmq.ZmqSockets;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.zeromq.SocketType;
 import org.zeromq.ZMQ;
-import org.zeromq.ZMQException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
-
-import org.springframework.util.backoff.BackOff;
 
 /**
  * The thread of one {@link AgentClient} that owns a DEALER socket per peer endpoint: it
@@ -51,14 +44,6 @@ final class ClientLoop extends ZmqLoop {
 
 	private static final long PRUNE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(30);
 
-	/**
-	 * How long a dropped connection may take to come back before its socket is replaced:
-	 * JeroMQ reconnects within its reconnect interval (100 ms) plus a handshake, but 0.6.0
-	 * terminates the session for good after a too-large message or a protocol error. 1 s,
-	 * doubled up to 5 s while the replacements never complete a handshake.
-	 */
-	private static final BackOff DROPPED_GRACE = RetryPolicy.backOff(Duration.ofSeconds(1), Duration.ofSeconds(5));
-
 	/** How often the WARN about replies from the wrong peer may be repeated. */
 	private static final long WRONG_PEER_WARN_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
@@ -66,14 +51,7 @@ final class ClientLoop extends ZmqLoop {
 
 	private final Supplier<List<String>> endpoints;
 
-	/**
-	 * Each endpoint's CURVE public key (Z85), pinned when it is connected; unused without CURVE.
-	 * A comma-separated list names the keys a service may hold while its key is rotated: a
-	 * connection that never completes its handshake is made again with the next one.
-	 */
-	private final Function<String, String> serverKeys;
-
-	private final ZmqSockets sockets;
+	private final PeerConnector connector;
 
 	private final ObjectMapper mapper;
 
@@ -99,23 +77,16 @@ final class ClientLoop extends ZmqLoop {
 	private final List<Peer> readable = new ArrayList<>();
 
 	/**
-	 * Endpoints whose last connect failed: told once at WARN, not once per call, tried
-	 * again only after a back-off (each try looks the name up on this thread, which also
-	 * carries every other call's replies), and forgotten when a connect succeeds.
+	 * Endpoints whose last connect failed, tried again only after a back-off: each try looks
+	 * the name up on this thread, which also carries every other call's replies.
 	 */
-	private final Map<String, Unconnectable> unconnectable = new HashMap<>();
+	private final Unconnectables unconnectable;
 
 	/** Connections that dropped, reported by JeroMQ's I/O thread. */
 	private final Queue<Link> disconnected = new ConcurrentLinkedQueue<>();
 
 	/** Dropped connections watched until they come back or their socket is replaced. */
 	private final Set<Link> down = new HashSet<>();
-
-	/** Which of an endpoint's candidate keys its next socket pins (a list while a key is rotated). */
-	private final Map<String, Integer> keyChoice = new HashMap<>();
-
-	/** The grace of the next socket to a peer whose last one was replaced without ever connecting. */
-	private final Map<String, BackOffWait> nextGrace = new HashMap<>();
 
 	private long nextWrongPeerWarn = System.nanoTime();
 
@@ -125,13 +96,14 @@ final class ClientLoop extends ZmqLoop {
 	 * @param wrongPeerReply told (on this thread, so quickly) of every reply dropped because
 	 * it came from another peer than the one its call went to
 	 */
-	ClientLoop(String name, Supplier<List<String>> endpoints, Function<String, String> serverKeys, ZmqSockets sockets,
-			ObjectMapper mapper, RetryPolicy policy, Runnable wrongPeerReply, Consumer<Throwable> onCrash) {
+	ClientLoop(String name, Supplier<List<String>> endpoints, PeerConnector connector, Unconnectables unconnectable,
+			ZmqSockets sockets, ObjectMapper mapper, RetryPolicy policy, Runnable wrongPeerReply,
+			Consumer<Throwable> onCrash) {
 		super("agent-client-" + name, sockets.context(), onCrash);
 		this.name = name;
 		this.endpoints = endpoints;
-		this.serverKeys = serverKeys;
-		this.sockets = sockets;
+		this.connector = connector;
+		this.unconnectable = unconnectable;
 		this.mapper = mapper;
 		this.policy = policy;
 		this.wrongPeerReply = wrongPeerReply;
@@ -159,7 +131,7 @@ final class ClientLoop extends ZmqLoop {
 		// endpoint connected only now, which adds to the peers while they are walked.
 		this.readable.clear();
 		for (Peer peer : this.peers.values()) {
-			if (poller.pollin(peer.index)) {
+			if (poller.pollin(peer.index())) {
 				this.readable.add(peer);
 			}
 		}
@@ -175,7 +147,7 @@ final class ClientLoop extends ZmqLoop {
 			// that failed to connect is tried again only when the call reaches it.
 			call.remainingTargets()
 				.stream()
-				.filter((target) -> !this.unconnectable.containsKey(target))
+				.filter((target) -> !this.unconnectable.contains(target))
 				.forEach(this::peer);
 			send(call);
 		}
@@ -203,7 +175,7 @@ final class ClientLoop extends ZmqLoop {
 		}
 		this.unsent.forEach(this::closed);
 		this.pending.all().forEach(this::closed);
-		this.peers.values().forEach((peer) -> peer.socket.close());
+		this.peers.values().forEach((peer) -> peer.socket().close());
 	}
 
 	private void closed(Call call) {
@@ -215,7 +187,7 @@ final class ClientLoop extends ZmqLoop {
 		call.startAttempt(this.policy.deadline(call, System.nanoTime()));
 		if (peer(call.target()) == null) {
 			fail(call, AgentError.UNAVAILABLE,
-					"cannot connect to " + call.target() + ": " + this.unconnectable.get(call.target()).reason());
+					"cannot connect to " + call.target() + ": " + this.unconnectable.reason(call.target()));
 			return;
 		}
 		if (!trySend(call, this.peers.get(call.target()))) {
@@ -238,19 +210,19 @@ final class ClientLoop extends ZmqLoop {
 		// Only on a connection that has completed its handshake: JeroMQ attaches a new
 		// connection before its handshake and loses what was queued on it if the handshake
 		// stalls (jeromq #1022); a request waits for the connection instead.
-		if (!peer.link.ready.get()) {
+		if (!peer.link().ready.get()) {
 			return false;
 		}
 		long correlation = this.pending.nextCorrelation();
-		byte[] frame = ByteBuffer.allocate(Long.BYTES).putLong(correlation).array();
+		byte[] frame = Correlations.frame(correlation);
 		// ZeroMQ refuses the request unless a connection is up, instead of queueing it for a
 		// peer that may be gone and delivering it late.
-		if (!peer.socket.send(frame, ZMQ.SNDMORE | ZMQ.DONTWAIT)) {
+		if (!peer.socket().send(frame, ZMQ.SNDMORE | ZMQ.DONTWAIT)) {
 			return false;
 		}
-		peer.socket.send(new byte[0], ZMQ.SNDMORE);
-		peer.socket.send(call.body(), 0);
-		call.sentOn(peer.link);
+		peer.socket().send(new byte[0], ZMQ.SNDMORE);
+		peer.socket().send(call.body(), 0);
+		call.sentOn(peer.link());
 		this.pending.put(correlation, call);
 		return true;
 	}
@@ -266,7 +238,7 @@ final class ClientLoop extends ZmqLoop {
 			if (peer != null && trySend(call, peer)) {
 				waiting.remove();
 			}
-			else if (peer == null || this.policy.stopsWaiting(call, now - peer.link.createdAt, now)) {
+			else if (peer == null || this.policy.stopsWaiting(call, now - peer.link().createdAt, now)) {
 				waiting.remove();
 				moved.add(call);
 			}
@@ -312,13 +284,13 @@ final class ClientLoop extends ZmqLoop {
 
 	private void receive(Peer peer) {
 		while (true) {
-			byte[] correlation = peer.socket.recv(ZMQ.DONTWAIT);
+			byte[] correlation = peer.socket().recv(ZMQ.DONTWAIT);
 			if (correlation == null) {
 				return;
 			}
 			List<byte[]> rest = new ArrayList<>(2);
-			while (peer.socket.hasReceiveMore()) {
-				rest.add(peer.socket.recv(0));
+			while (peer.socket().hasReceiveMore()) {
+				rest.add(peer.socket().recv(0));
 			}
 			if (correlation.length != Long.BYTES || rest.size() != 2) {
 				continue;
@@ -329,8 +301,8 @@ final class ClientLoop extends ZmqLoop {
 				// Late (after a timeout or a move to another peer): nobody waits for it.
 				continue;
 			}
-			if (call.sentOn() != peer.link) {
-				wrongPeer(peer.link.endpoint, call);
+			if (call.sentOn() != peer.link()) {
+				wrongPeer(peer.link().endpoint, call);
 				continue;
 			}
 			this.pending.remove(key);
@@ -378,81 +350,22 @@ final class ClientLoop extends ZmqLoop {
 	/** The peer of an endpoint, connected now if it is new; {@code null} if that connect failed. */
 	private Peer peer(String endpoint) {
 		Peer peer = this.peers.get(endpoint);
-		if (peer != null && !keyChanged(peer)) {
+		if (peer != null && !this.connector.keyChanged(peer.connection())) {
 			return peer;
 		}
 		if (peer != null) {
-			// Another instance (another key) now serves this address: a connection pinned to
-			// the old key must not carry calls meant for the new one, nor the other way round.
 			this.peers.remove(endpoint);
 			close(peer);
-			lost(peer.link);
+			lost(peer.link());
 			reindex();
 		}
-		Unconnectable failed = this.unconnectable.get(endpoint);
-		if (failed != null && System.nanoTime() - failed.retryAt() < 0) {
+		PeerConnector.Connection connection = this.connector.connect(endpoint, this::listener);
+		if (connection == null) {
 			return null;
 		}
-		peer = connect(endpoint);
-		if (peer != null) {
-			this.peers.put(endpoint, peer);
-		}
+		peer = new Peer(connection, this.poller.register(connection.socket(), SocketPoller.POLLIN));
+		this.peers.put(endpoint, peer);
 		return peer;
-	}
-
-	private boolean keyChanged(Peer peer) {
-		return this.sockets.curve() && !Objects.equals(peer.serverKey, this.serverKeys.apply(peer.link.endpoint));
-	}
-
-	/**
-	 * Moves an endpoint on to its next candidate key (CURVE keys being rotated); whether that
-	 * key has not been tried in this round.
-	 */
-	private boolean nextKey(String endpoint) {
-		int candidates = this.sockets.curve() ? CurveKeys.candidates(this.serverKeys.apply(endpoint)).size() : 0;
-		if (candidates < 2) {
-			return false;
-		}
-		int next = (this.keyChoice.getOrDefault(endpoint, 0) + 1) % candidates;
-		this.keyChoice.put(endpoint, next);
-		return next != 0;
-	}
-
-	private Peer connect(String endpoint) {
-		BackOffWait grace = this.nextGrace.get(endpoint);
-		Link link = new Link(endpoint, (grace != null) ? grace : BackOffWait.first(DROPPED_GRACE));
-		String keys = this.sockets.curve() ? this.serverKeys.apply(endpoint) : null;
-		List<String> candidates = CurveKeys.candidates(keys);
-		String serverKey = candidates.isEmpty() ? keys
-				: candidates.get(this.keyChoice.getOrDefault(endpoint, 0) % candidates.size());
-		ZMQ.Socket socket;
-		try {
-			socket = this.sockets.client(SocketType.DEALER, "client-" + this.name, serverKey, listener(link));
-		}
-		catch (IllegalArgumentException ex) {
-			unconnectable(endpoint, ex);
-			return null;
-		}
-		// JeroMQ 0.6 inverts libzmq's ZMQ_IMMEDIATE: false is what keeps requests off
-		// connections that are not up yet (jeromq #448).
-		socket.setImmediate(false);
-		try {
-			socket.connect(endpoint);
-		}
-		catch (ZMQException | IllegalArgumentException ex) {
-			// Unlike libzmq, JeroMQ resolves the host inside connect() and throws when it does
-			// not resolve, which a peer's DNS name does for a moment after a Service or
-			// container appears. The socket was never registered: closed here, by its owner.
-			socket.close();
-			unconnectable(endpoint, ex);
-			return null;
-		}
-		this.nextGrace.remove(endpoint);
-		if (this.unconnectable.remove(endpoint) != null) {
-			logger.info("Agent client '" + this.name + "' connected to " + endpoint + ", which it could not before");
-		}
-		int index = this.poller.register(socket, SocketPoller.POLLIN);
-		return new Peer(socket, index, link, keys);
 	}
 
 	private ZmqSockets.ConnectionListener listener(Link link) {
@@ -472,19 +385,6 @@ final class ClientLoop extends ZmqLoop {
 			}
 
 		};
-	}
-
-	private void unconnectable(String endpoint, RuntimeException ex) {
-		String reason = (ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName();
-		Unconnectable last = this.unconnectable.get(endpoint);
-		BackOffWait wait = (last != null) ? last.backOff().next() : BackOffWait.first(this.policy.reconnectBackOff());
-		this.unconnectable.put(endpoint, new Unconnectable(reason, wait, System.nanoTime() + wait.duration().toNanos()));
-		if (last == null) {
-			logger.warn("Agent client '" + this.name + "' cannot connect to " + endpoint + " (" + reason
-					+ "); calls move on to another endpoint or are answered unavailable, and it is tried again after "
-					+ wait.duration().toMillis() + " ms, then less often, up to every "
-					+ RetryPolicy.RECONNECT_LONGEST.toSeconds() + " s");
-		}
 	}
 
 	/**
@@ -508,8 +408,7 @@ final class ClientLoop extends ZmqLoop {
 			if (idle && !busy.contains(endpoint) && (listed == null || !listed.contains(endpoint))) {
 				close(entry.getValue());
 				this.lastUsed.remove(endpoint);
-				this.nextGrace.remove(endpoint);
-				this.keyChoice.remove(endpoint);
+				this.connector.forget(endpoint);
 				return true;
 			}
 			return false;
@@ -521,14 +420,14 @@ final class ClientLoop extends ZmqLoop {
 
 	/** Closes a peer's socket, which the caller has taken out of {@code peers}. */
 	private void close(Peer peer) {
-		this.poller.unregister(peer.socket);
-		peer.socket.close();
-		this.down.remove(peer.link);
+		this.poller.unregister(peer.socket());
+		peer.socket().close();
+		this.down.remove(peer.link());
 	}
 
 	/** JeroMQ's poller closes the gap an unregistered socket leaves: indices move. */
 	private void reindex() {
-		this.peers.replaceAll((endpoint, peer) -> new Peer(peer.socket, indexOf(peer.socket), peer.link, peer.serverKey));
+		this.peers.replaceAll((endpoint, peer) -> new Peer(peer.connection(), indexOf(peer.socket())));
 	}
 
 	private int indexOf(ZMQ.Socket socket) {
@@ -555,7 +454,7 @@ final class ClientLoop extends ZmqLoop {
 		for (Iterator<Link> links = this.down.iterator(); links.hasNext();) {
 			Link link = links.next();
 			Peer peer = this.peers.get(link.endpoint);
-			if (peer == null || peer.link != link || link.ready.get()) {
+			if (peer == null || peer.link() != link || link.ready.get()) {
 				// Closed meanwhile, or JeroMQ reconnected it.
 				links.remove();
 			}
@@ -565,19 +464,11 @@ final class ClientLoop extends ZmqLoop {
 			}
 		}
 		for (Peer peer : replaced) {
-			Link link = peer.link;
+			Link link = peer.link();
 			this.peers.remove(link.endpoint);
 			close(peer);
 			lost(link);
-			// A socket that connected once gets the first grace again; one that never did tries the
-			// next candidate key, if any is left to try, or waits longer.
-			boolean anotherKey = !link.everReady && nextKey(link.endpoint);
-			if (link.everReady || anotherKey) {
-				this.nextGrace.remove(link.endpoint);
-			}
-			else {
-				this.nextGrace.put(link.endpoint, link.grace.next());
-			}
+			this.connector.replaced(link);
 			logger.info("Agent client '" + this.name + "' replaced its socket to " + link.endpoint
 					+ ": the connection dropped and did not come back within " + link.grace.duration().toMillis() + " ms");
 		}
@@ -586,12 +477,17 @@ final class ClientLoop extends ZmqLoop {
 		}
 	}
 
-	/** Why an endpoint could not be connected, and when to try it again. */
-	private record Unconnectable(String reason, BackOffWait backOff, long retryAt) {
-	}
+	/** A peer's connection and its socket's index in the poller. */
+	private record Peer(PeerConnector.Connection connection, int index) {
 
-	/** A peer's socket, its index in the poller, its connection and the server key(s) it was made for. */
-	private record Peer(ZMQ.Socket socket, int index, Link link, String serverKey) {
+		ZMQ.Socket socket() {
+			return this.connection.socket();
+		}
+
+		Link link() {
+			return this.connection.link();
+		}
+
 	}
 
 }

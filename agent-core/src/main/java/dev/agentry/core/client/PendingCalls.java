@@ -1,7 +1,5 @@
 package dev.agentry.core.client;
 
-import java.nio.ByteBuffer;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -11,27 +9,20 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * The calls sent and waiting for their reply, by correlation frame. The frames are random,
- * so that no peer can guess those of calls sent to others. Used by the client's loop only.
+ * The calls sent and waiting for their reply, by their random correlation frame. Used by
+ * the client's loop only.
  */
 final class PendingCalls {
 
 	private final Map<Long, Call> calls = new HashMap<>();
 
-	private final SecureRandom random = new SecureRandom();
-
-	/** Random bytes fetched in batches: one SecureRandom call per 256 requests, not per request. */
-	private final ByteBuffer randomBytes = ByteBuffer.allocate(Long.BYTES * 256).position(Long.BYTES * 256);
+	private final Correlations correlations = new Correlations();
 
 	/** A correlation that no pending call holds. */
 	long nextCorrelation() {
 		long correlation;
 		do {
-			if (!this.randomBytes.hasRemaining()) {
-				this.random.nextBytes(this.randomBytes.array());
-				this.randomBytes.clear();
-			}
-			correlation = this.randomBytes.getLong();
+			correlation = this.correlations.next();
 		}
 		while (this.calls.containsKey(correlation));
 		return correlation;

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
+import dev.agentry.core.client.CallerSockets;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -43,7 +44,8 @@ final class HandlerPool {
 	HandlerPool(int threads, String namePrefix) {
 		for (int i = 1; i <= threads; i++) {
 			Handler handler = new Handler();
-			Thread thread = new Thread(handler::run, namePrefix + i);
+			// A handler's synchronous client calls go on sockets of its own, closed as it ends.
+			Thread thread = new Thread(() -> CallerSockets.run(handler::run), namePrefix + i);
 			thread.setDaemon(true);
 			handler.thread = thread;
 			this.handlers.add(handler);

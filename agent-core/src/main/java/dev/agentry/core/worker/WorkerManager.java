@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import dev.agentry.core.AgentPhases;
+import dev.agentry.core.client.CallerSockets;
 import dev.agentry.core.metrics.AgentMetrics;
 import dev.agentry.core.shutdown.ShutdownRecorder;
 import dev.agentry.core.shutdown.ShutdownStep;
@@ -51,7 +52,8 @@ final class WorkerManager extends ShutdownStep implements DisposableBean {
 	protected void doStart() {
 		for (AgentWorker worker : this.workers) {
 			WorkerContext context = new WorkerContext();
-			Thread thread = new Thread(() -> runWorker(worker, context), "agent-worker-" + worker.name());
+			Thread thread = new Thread(() -> CallerSockets.run(() -> runWorker(worker, context)),
+					"agent-worker-" + worker.name());
 			thread.setDaemon(true);
 			this.running.put(worker, new Running(thread, context));
 			thread.start();

@@ -48,7 +48,27 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(OutputCaptureExtension.class)
 class AgentClientTests {
 
-	private static final Duration GENEROUS = Duration.ofSeconds(30);
+	/** A synchronous call as the tests make it: here from the test's thread, through the client's loop. */
+	protected JsonNode call(AgentClient client, ObjectNode request, Duration timeout) {
+		return client.call(request, timeout);
+	}
+
+	/** The threads of the test with eight callers. */
+	protected ExecutorService callers(int threads) {
+		return Executors.newFixedThreadPool(threads);
+	}
+
+	static void awaitTermination(ExecutorService executor) {
+		try {
+			assertThat(executor.awaitTermination(GENEROUS.toSeconds(), TimeUnit.SECONDS)).as("callers ended").isTrue();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	static final Duration GENEROUS = Duration.ofSeconds(30);
 
 	/**
 	 * An endpoint whose host JeroMQ cannot resolve, so that its connect() throws inside the
@@ -58,13 +78,13 @@ class AgentClientTests {
 	 */
 	private static final String UNRESOLVABLE = "tcp://[1::2::3]:5555";
 
-	private final ObjectMapper mapper = new AgentJson(JsonMapper.builder().build()).mapper();
+	final ObjectMapper mapper = new AgentJson(JsonMapper.builder().build()).mapper();
 
 	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
-	private final AgentMetrics metrics = new AgentMetrics(this.meters, "test-agent");
+	final AgentMetrics metrics = new AgentMetrics(this.meters, "test-agent");
 
-	private final ShutdownRecorder recorder = new ShutdownRecorder(this.metrics);
+	final ShutdownRecorder recorder = new ShutdownRecorder(this.metrics);
 
 	private final List<Throwable> crashes = new CopyOnWriteArrayList<>();
 
@@ -72,11 +92,11 @@ class AgentClientTests {
 
 	private final List<ScriptedRouter> routers = new ArrayList<>();
 
-	private ZContext clientContext;
+	ZContext clientContext;
 
 	private ZContext serverContext;
 
-	private AgentClients clients;
+	AgentClients clients;
 
 	@BeforeEach
 	void startClients() {
@@ -109,7 +129,7 @@ class AgentClientTests {
 	void callGetsThePeersReply() {
 		TestServer server = server("a", Mode.ECHO);
 		AgentClient client = this.clients.create("peer", List.of(server.endpoint()));
-		JsonNode reply = client.call(request("r-1").put("text", "hello"), Duration.ofSeconds(10));
+		JsonNode reply = call(client, request("r-1").put("text", "hello"), Duration.ofSeconds(10));
 		assertThat(reply.path("status").asString()).isEqualTo("ok");
 		assertThat(reply.path("id").asString()).isEqualTo("r-1");
 		assertThat(reply.path("server").asString()).isEqualTo("a");
@@ -133,7 +153,7 @@ class AgentClientTests {
 		AgentClient client = this.clients.create("peer", List.of(unavailable.endpoint(), echo.endpoint()));
 		// Each call starts at the next endpoint in turn, so one of two calls starts at the unavailable one.
 		for (int i = 0; i < 2; i++) {
-			JsonNode reply = client.call(request("r-" + i), Duration.ofSeconds(10));
+			JsonNode reply = call(client, request("r-" + i), Duration.ofSeconds(10));
 			assertThat(reply.path("status").asString()).isEqualTo("ok");
 			assertThat(reply.path("id").asString()).isEqualTo("r-" + i);
 			assertThat(reply.path("server").asString()).isEqualTo("b");
@@ -146,7 +166,7 @@ class AgentClientTests {
 	void unavailableReplyFromTheLastEndpointIsTheCallsReply() {
 		TestServer unavailable = server("a", Mode.UNAVAILABLE);
 		AgentClient client = this.clients.create("peer", List.of(unavailable.endpoint()));
-		JsonNode reply = client.call(request("r-1"), Duration.ofSeconds(10));
+		JsonNode reply = call(client, request("r-1"), Duration.ofSeconds(10));
 		assertThat(reply.path("status").asString()).isEqualTo("error");
 		assertThat(reply.path("error").asString()).isEqualTo("unavailable");
 		assertThat(reply.path("retryable").asBoolean()).isTrue();
@@ -161,7 +181,7 @@ class AgentClientTests {
 		List<Long> tookMillis = new ArrayList<>();
 		for (int i = 0; i < 2; i++) {
 			long start = System.nanoTime();
-			JsonNode reply = client.call(request("r-" + i), attemptTimeout);
+			JsonNode reply = call(client, request("r-" + i), attemptTimeout);
 			tookMillis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
 			assertThat(reply.path("status").asString()).isEqualTo("ok");
 			assertThat(reply.path("id").asString()).isEqualTo("r-" + i);
@@ -191,7 +211,7 @@ class AgentClientTests {
 		TestServer first = server("silent-1", Mode.SILENT);
 		TestServer second = server("silent-2", Mode.SILENT);
 		AgentClient client = this.clients.create("peer", List.of(first.endpoint(), second.endpoint()));
-		JsonNode reply = client.call(request("r-lost"), Duration.ofMillis(200));
+		JsonNode reply = call(client, request("r-lost"), Duration.ofMillis(200));
 		assertThat(reply.path("status").asString()).isEqualTo("error");
 		assertThat(reply.path("error").asString()).isEqualTo("timeout");
 		assertThat(reply.path("retryable").asBoolean()).isTrue();
@@ -207,7 +227,7 @@ class AgentClientTests {
 			port = socket.getLocalPort();
 		}
 		AgentClient client = this.clients.create("peer", List.of("tcp://127.0.0.1:" + port));
-		JsonNode reply = client.call(request("r-1"), Duration.ofSeconds(3));
+		JsonNode reply = call(client, request("r-1"), Duration.ofSeconds(3));
 		assertThat(reply.path("status").asString()).isEqualTo("error");
 		assertThat(reply.path("error").asString()).isEqualTo("unavailable");
 		assertThat(reply.path("retryable").asBoolean()).isTrue();
@@ -217,7 +237,7 @@ class AgentClientTests {
 	void endpointThatDoesNotResolveIsAnsweredUnavailableWarnedOnceAndTheClientKeepsServing(CapturedOutput output) {
 		AgentClient client = this.clients.create("lonely", List.of(UNRESOLVABLE));
 		for (int i = 0; i < 3; i++) {
-			JsonNode reply = client.call(request("r-" + i), Duration.ofSeconds(10));
+			JsonNode reply = call(client, request("r-" + i), Duration.ofSeconds(10));
 			assertThat(reply.path("status").asString()).isEqualTo("error");
 			assertThat(reply.path("error").asString()).isEqualTo("unavailable");
 			assertThat(reply.path("retryable").asBoolean()).isTrue();
@@ -238,7 +258,7 @@ class AgentClientTests {
 		AgentClient client = this.clients.create("peer", List.of(UNRESOLVABLE, echo.endpoint()));
 		// Each call starts at the next endpoint in turn, so one of two calls starts at the unresolvable one.
 		for (int i = 0; i < 2; i++) {
-			JsonNode reply = client.call(request("r-" + i), Duration.ofSeconds(10));
+			JsonNode reply = call(client, request("r-" + i), Duration.ofSeconds(10));
 			assertThat(reply.path("status").asString()).as("reply %s", reply).isEqualTo("ok");
 			assertThat(reply.path("server").asString()).isEqualTo("b");
 		}
@@ -249,7 +269,7 @@ class AgentClientTests {
 	@Test
 	void callWithoutKnownEndpointsIsAnsweredUnavailable() {
 		AgentClient client = this.clients.create("nobody", List.of());
-		JsonNode reply = client.call(request("r-1"), Duration.ofSeconds(10));
+		JsonNode reply = call(client, request("r-1"), Duration.ofSeconds(10));
 		assertThat(reply.path("error").asString()).isEqualTo("unavailable");
 		assertThat(reply.path("id").asString()).isEqualTo("r-1");
 	}
@@ -260,9 +280,9 @@ class AgentClientTests {
 		TestServer b = server("b", Mode.ECHO);
 		AtomicReference<List<String>> live = new AtomicReference<>(List.of(a.endpoint()));
 		AgentClient client = this.clients.create("peer", live::get);
-		assertThat(client.call(request("r-1"), Duration.ofSeconds(10)).path("server").asString()).isEqualTo("a");
+		assertThat(call(client, request("r-1"), Duration.ofSeconds(10)).path("server").asString()).isEqualTo("a");
 		live.set(List.of(b.endpoint()));
-		JsonNode second = client.call(request("r-2"), Duration.ofSeconds(10));
+		JsonNode second = call(client, request("r-2"), Duration.ofSeconds(10));
 		assertThat(second.path("server").asString()).as("reply %s", second).isEqualTo("b");
 	}
 
@@ -273,7 +293,7 @@ class AgentClientTests {
 		AgentClient client = this.clients.create("peer", List.of(a.endpoint(), b.endpoint()));
 		int threads = 8;
 		int callsPerThread = 50;
-		ExecutorService callers = Executors.newFixedThreadPool(threads);
+		ExecutorService callers = callers(threads);
 		List<CompletableFuture<List<String>>> mismatches = new ArrayList<>();
 		try {
 			for (int t = 0; t < threads; t++) {
@@ -282,7 +302,7 @@ class AgentClientTests {
 					List<String> wrong = new ArrayList<>();
 					for (int i = 0; i < callsPerThread; i++) {
 						String id = "t" + thread + "-" + i;
-						JsonNode reply = client.call(request(id).put("n", thread * 1000 + i), Duration.ofSeconds(20));
+						JsonNode reply = call(client, request(id).put("n", thread * 1000 + i), Duration.ofSeconds(20));
 						if (!"ok".equals(reply.path("status").asString()) || !id.equals(reply.path("id").asString())
 								|| reply.path("echo").path("n").asInt() != thread * 1000 + i) {
 							wrong.add(id + " -> " + reply);
@@ -295,6 +315,7 @@ class AgentClientTests {
 		}
 		finally {
 			callers.shutdown();
+			awaitTermination(callers);
 		}
 		assertThat(mismatches).allSatisfy((wrong) -> assertThat(wrong.join()).isEmpty());
 		assertThat(a.received.get() + b.received.get()).isEqualTo(threads * callsPerThread);
@@ -304,7 +325,7 @@ class AgentClientTests {
 	void stopClosesEveryClientAndRecordsIt() {
 		TestServer server = server("a", Mode.ECHO);
 		AgentClient client = this.clients.create("peer", List.of(server.endpoint()));
-		client.call(request("r-1"), Duration.ofSeconds(10));
+		call(client, request("r-1"), Duration.ofSeconds(10));
 		assertThat(this.clients.isRunning()).isTrue();
 		this.clients.stop();
 		assertThat(this.clients.isRunning()).isFalse();
@@ -321,7 +342,7 @@ class AgentClientTests {
 		TestServer server = server("a", Mode.ECHO);
 		AgentClient client = this.clients.create("peer", List.of(server.endpoint()));
 		this.clients.stop();
-		JsonNode reply = client.call(request("r-late"), Duration.ofSeconds(10));
+		JsonNode reply = call(client, request("r-late"), Duration.ofSeconds(10));
 		assertThat(reply.path("status").asString()).isEqualTo("error");
 		assertThat(reply.path("error").asString()).isEqualTo("unavailable");
 		assertThat(server.received).hasValue(0);
@@ -383,7 +404,7 @@ class AgentClientTests {
 		AgentClient client = this.clients.create("peer", List.of(real.endpoint(), fake.endpoint()));
 		int calls = 40;
 		for (int i = 0; i < calls; i++) {
-			JsonNode reply = client.call(request("r-" + i), Duration.ofSeconds(20));
+			JsonNode reply = call(client, request("r-" + i), Duration.ofSeconds(20));
 			assertThat(reply.path("status").asString()).as("reply %s", reply).isEqualTo("ok");
 			assertThat(reply.path("server").asString()).as("reply %s", reply).isEqualTo("real");
 		}
@@ -421,10 +442,10 @@ class AgentClientTests {
 		});
 		try {
 			AgentClient client = smallClients.create("big", List.of(peer.endpoint()));
-			client.call(request("r-big"), Duration.ofSeconds(2));
+			call(client, request("r-big"), Duration.ofSeconds(2));
 			await().atMost(GENEROUS).until(() -> !refusals.isEmpty());
 			assertThat(refusals).first().extracting(ZmqSockets.Refusal::socket).isEqualTo("client-big");
-			JsonNode later = client.call(request("r-later"), Duration.ofSeconds(15));
+			JsonNode later = call(client, request("r-later"), Duration.ofSeconds(15));
 			assertThat(later.path("status").asString()).as("reply %s", later).isEqualTo("ok");
 			assertThat(later.path("id").asString()).isEqualTo("r-later");
 		}
@@ -433,7 +454,7 @@ class AgentClientTests {
 		}
 	}
 
-	private static Boolean poll(BlockingQueue<Boolean> queue) {
+	static Boolean poll(BlockingQueue<Boolean> queue) {
 		try {
 			return queue.poll(GENEROUS.toSeconds(), TimeUnit.SECONDS);
 		}
@@ -443,14 +464,14 @@ class AgentClientTests {
 		}
 	}
 
-	private ObjectNode ok(String server) {
+	ObjectNode ok(String server) {
 		ObjectNode reply = this.mapper.createObjectNode();
 		reply.put("status", "ok");
 		reply.put("server", server);
 		return reply;
 	}
 
-	private ObjectNode error(String code) {
+	ObjectNode error(String code) {
 		ObjectNode reply = this.mapper.createObjectNode();
 		reply.put("status", "error");
 		reply.put("error", code);
@@ -459,14 +480,14 @@ class AgentClientTests {
 	}
 
 	/** Sends {@code reply} after every frame of {@code frames} but the last (the envelope). */
-	private void reply(ZMQ.Socket socket, List<byte[]> frames, ObjectNode reply) {
+	void reply(ZMQ.Socket socket, List<byte[]> frames, ObjectNode reply) {
 		for (int i = 0; i < frames.size() - 1; i++) {
 			socket.sendMore(frames.get(i));
 		}
 		socket.send(this.mapper.writeValueAsBytes(reply));
 	}
 
-	private ScriptedRouter router(String name, BiConsumer<ZMQ.Socket, List<byte[]>> onRequest,
+	ScriptedRouter router(String name, BiConsumer<ZMQ.Socket, List<byte[]>> onRequest,
 			Consumer<ZMQ.Socket> onIdle) {
 		ScriptedRouter router = new ScriptedRouter(name, this.serverContext, onRequest, onIdle);
 		this.routers.add(router);
@@ -478,7 +499,7 @@ class AgentClientTests {
 	 * the client's identity first) goes to {@code onRequest}, and {@code onIdle} runs after
 	 * every short poll, on the same thread.
 	 */
-	private static final class ScriptedRouter {
+	static final class ScriptedRouter {
 
 		final AtomicInteger received = new AtomicInteger();
 
@@ -575,20 +596,20 @@ class AgentClientTests {
 
 	}
 
-	private ObjectNode request(String id) {
+	ObjectNode request(String id) {
 		ObjectNode request = this.mapper.createObjectNode();
 		request.put("action", "echo");
 		request.put("id", id);
 		return request;
 	}
 
-	private TestServer server(String name, Mode mode) {
+	TestServer server(String name, Mode mode) {
 		TestServer server = new TestServer(name, mode, this.serverContext, this.mapper);
 		this.servers.add(server);
 		return server;
 	}
 
-	private enum Mode {
+	enum Mode {
 
 		/** Replies ok with the request under {@code echo}, in reverse order of arrival within each batch. */
 		ECHO,
@@ -605,7 +626,7 @@ class AgentClientTests {
 	 * A ROUTER peer on its own thread, which owns its socket from creation to close. It sends
 	 * each request's envelope back unchanged in front of the reply.
 	 */
-	private static final class TestServer {
+	static final class TestServer {
 
 		final AtomicInteger received = new AtomicInteger();
 

@@ -8,6 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.agentry.core.client.CallerSockets;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -95,6 +96,31 @@ class HandlerPoolTests {
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> Thread.getAllStackTraces().keySet().stream()
 				.noneMatch((thread) -> thread.getName().startsWith("test-handler-")));
+	}
+
+	/** A handler's synchronous client calls go on sockets of its own, which it closes as it ends. */
+	@Test
+	void handlersOwnTheSocketsOfTheirCalls() throws Exception {
+		HandlerPool pool = new HandlerPool(THREADS, "test-handler-");
+		try {
+			CountDownLatch done = new CountDownLatch(THREADS);
+			AtomicInteger owners = new AtomicInteger();
+			List<Runnable> batch = new ArrayList<>();
+			for (int i = 0; i < THREADS; i++) {
+				batch.add(() -> {
+					if (CallerSockets.ownsSockets()) {
+						owners.incrementAndGet();
+					}
+					done.countDown();
+				});
+			}
+			pool.handOff(batch);
+			assertThat(done.await(30, TimeUnit.SECONDS)).isTrue();
+			assertThat(owners).hasValue(THREADS);
+		}
+		finally {
+			pool.shutdown();
+		}
 	}
 
 	private static void awaitQuietly(CountDownLatch latch) {

@@ -8,8 +8,11 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import dev.agentry.core.client.AgentClients;
+import dev.agentry.core.client.CallerSockets;
 import dev.agentry.core.endpoint.AgentActions;
 import dev.agentry.core.endpoint.RequestEndpoint;
 import dev.agentry.core.test.RunningAgent;
@@ -22,6 +25,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
@@ -169,21 +174,26 @@ class CurveEndpointTests {
 			.until(() -> callOnce(this.agent.endpoint(), (socket) -> bob.client(socket, this.server.publicKey())) == null);
 	}
 
-	@Test
-	void theAgentsClientsPinTheServerKeyTheyAreGiven() {
+	/** On the test's thread (through the client's loop), and on a thread that owns its sockets (a handler's way). */
+	@ParameterizedTest(name = "on its own sockets: {0}")
+	@ValueSource(booleans = { false, true })
+	void theAgentsClientsPinTheServerKeyTheyAreGiven(boolean ownSockets) {
 		AgentClients clients = this.agent.bean(AgentClients.class);
 		ObjectNode request = mapper.createObjectNode().put("action", "whoami");
-		JsonNode reply = clients.create("right-key", java.util.List.of(this.agent.endpoint()), this.server.publicKey())
-			.call(request, Duration.ofSeconds(5));
+		String suffix = ownSockets ? "-own" : "";
+		JsonNode reply = on(ownSockets, () -> clients
+			.create("right-key" + suffix, java.util.List.of(this.agent.endpoint()), this.server.publicKey())
+			.call(request, Duration.ofSeconds(5)));
 		assertThat(reply.path("status").asString()).isEqualTo("ok");
 		assertThat(reply.path("peer").asString()).as("an agent calls under its own key")
 			.isEqualTo(this.server.publicKey());
-		JsonNode refused = clients
-			.create("wrong-key", java.util.List.of(this.agent.endpoint()), TestCertificate.unwritten("x").publicKey())
-			.call(request, Duration.ofSeconds(2));
+		JsonNode refused = on(ownSockets, () -> clients
+			.create("wrong-key" + suffix, java.util.List.of(this.agent.endpoint()),
+					TestCertificate.unwritten("x").publicKey())
+			.call(request, Duration.ofSeconds(2)));
 		assertThat(refused.path("status").asString()).isEqualTo("error");
-		JsonNode noKey = clients.create("no-key", java.util.List.of(this.agent.endpoint()))
-			.call(request, Duration.ofSeconds(2));
+		JsonNode noKey = on(ownSockets, () -> clients.create("no-key" + suffix, java.util.List.of(this.agent.endpoint()))
+			.call(request, Duration.ofSeconds(2)));
 		assertThat(noKey.path("error").asString()).isEqualTo("unavailable");
 		assertThat(noKey.path("message").asString()).contains("public key");
 	}
@@ -193,14 +203,15 @@ class CurveEndpointTests {
 	 * both pins one, and a connection that never completes its handshake is made again with the
 	 * other.
 	 */
-	@Test
-	void aClientGivenTheOldAndTheNewKeyReachesAServerThatHoldsEither() {
+	@ParameterizedTest(name = "on its own sockets: {0}")
+	@ValueSource(booleans = { false, true })
+	void aClientGivenTheOldAndTheNewKeyReachesAServerThatHoldsEither(boolean ownSockets) {
 		AgentClients clients = this.agent.bean(AgentClients.class);
 		ObjectNode request = mapper.createObjectNode().put("action", "whoami");
 		String other = TestCertificate.unwritten("rotated-away").publicKey();
 		for (String keys : new String[] { other + "," + this.server.publicKey(), this.server.publicKey() + ", " + other }) {
-			JsonNode reply = clients.create("rotating", java.util.List.of(this.agent.endpoint()), keys)
-				.call(request, Duration.ofSeconds(15));
+			JsonNode reply = on(ownSockets, () -> clients.create("rotating", java.util.List.of(this.agent.endpoint()), keys)
+				.call(request, Duration.ofSeconds(15)));
 			assertThat(reply.path("status").asString()).as("with keys %s: %s", keys, reply).isEqualTo("ok");
 		}
 	}
@@ -277,6 +288,28 @@ class CurveEndpointTests {
 		properties.put("agent.zmq.curve.certificate", certificate.secretFile().toString());
 		properties.put("agent.zmq.curve.authorized-keys", authorized.toString());
 		return properties;
+	}
+
+
+	/**
+	 * Runs {@code call} on a thread that owns the sockets it makes and closes them as it ends
+	 * ({@code ownSockets}), or on this one.
+	 */
+	private static JsonNode on(boolean ownSockets, Supplier<JsonNode> call) {
+		if (!ownSockets) {
+			return call.get();
+		}
+		AtomicReference<JsonNode> reply = new AtomicReference<>();
+		Thread owner = new Thread(() -> CallerSockets.run(() -> reply.set(call.get())), "owner");
+		owner.start();
+		try {
+			owner.join(Duration.ofMinutes(2).toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		assertThat(owner.isAlive()).as("the owner's call ended").isFalse();
+		return reply.get();
 	}
 
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 import dev.agentry.core.AgentPhases;
+import dev.agentry.core.client.CallerSockets;
 import dev.agentry.core.metrics.AgentMetrics;
 import dev.agentry.core.shutdown.ShutdownRecorder;
 import dev.agentry.core.shutdown.StepOutcome;
@@ -51,13 +52,17 @@ class WorkerManagerTests {
 	void periodicWorkerRunsUntilStopAndEndsGracefully() {
 		AtomicInteger runs = new AtomicInteger();
 		AtomicReference<Thread> workerThread = new AtomicReference<>();
+		AtomicBoolean ownsSockets = new AtomicBoolean();
 		WorkerManager manager = manager(Duration.ofSeconds(10), AgentWorker.periodic("ticker", Duration.ofMillis(10), () -> {
 			workerThread.set(Thread.currentThread());
+			// Its synchronous client calls go on sockets of its own, closed as it ends.
+			ownsSockets.set(CallerSockets.ownsSockets());
 			runs.incrementAndGet();
 		}));
 		manager.start();
 		assertThat(manager.isRunning()).isTrue();
 		await().atMost(GENEROUS).until(() -> runs.get() >= 3);
+		assertThat(ownsSockets).isTrue();
 		manager.stop();
 		assertThat(manager.isRunning()).isFalse();
 		assertThat(workerThread.get().isAlive()).isFalse();
