@@ -60,6 +60,9 @@ public final class Bench {
 		if (options.runs("coordinator")) {
 			comparisons.addAll(new CoordinatorSuite(servers, options, progress).run());
 		}
+		if (options.runs("client")) {
+			comparisons.addAll(new ClientSuite(servers, options, progress).run());
+		}
 		if (options.runs("shutdown")) {
 			comparisons.addAll(new ShutdownSuite(servers, options, progress).run());
 		}

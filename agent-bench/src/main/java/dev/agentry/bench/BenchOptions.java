@@ -18,7 +18,7 @@ import org.springframework.boot.convert.DurationStyle;
  * @param rounds how often each figure is measured (min/median/max over them)
  * @param measure how long one throughput measurement counts replies
  * @param latencyRequests round trips per latency measurement
- * @param suites which suites to run: endpoint, coordinator, shutdown, startup
+ * @param suites which suites to run: endpoint, coordinator, client, shutdown, startup
  * @param out where {@code bench.md} and {@code bench.json} go
  * @param jdk25 a JDK 25's {@code bin/java} for the AOT-cache start-up mode, if any
  * @param agentJvmOptions extra JVM options for the agent under measurement, e.g. to profile it
@@ -26,7 +26,7 @@ import org.springframework.boot.convert.DurationStyle;
 record BenchOptions(int rounds, Duration measure, int latencyRequests, List<String> suites, Path out,
 		Optional<Path> jdk25, List<String> agentJvmOptions) {
 
-	static final List<String> SUITES = List.of("endpoint", "coordinator", "shutdown", "startup");
+	static final List<String> SUITES = List.of("endpoint", "coordinator", "client", "shutdown", "startup");
 
 	private static final Path DEFAULT_JDK25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
 
@@ -74,8 +74,8 @@ record BenchOptions(int rounds, Duration measure, int latencyRequests, List<Stri
 		int latencyRequests;
 
 		@Option(names = "--suites", paramLabel = "SUITE", split = ",",
-				defaultValue = "endpoint,coordinator,shutdown,startup",
-				description = "endpoint, coordinator, shutdown, startup (default: all)")
+				defaultValue = "endpoint,coordinator,client,shutdown,startup",
+				description = "endpoint, coordinator, client, shutdown, startup (default: all)")
 		List<String> suites;
 
 		@Option(names = "--out", paramLabel = "DIR", defaultValue = "bench-results",

@@ -17,7 +17,7 @@ class BenchOptionsTests {
 		BenchOptions options = BenchOptions.parse(List.of());
 
 		assertThat(options.rounds()).isEqualTo(5);
-		assertThat(options.suites()).containsExactly("endpoint", "coordinator", "shutdown", "startup");
+		assertThat(options.suites()).containsExactly("endpoint", "coordinator", "client", "shutdown", "startup");
 		assertThat(options.out()).isEqualTo(Path.of("bench-results"));
 	}
 

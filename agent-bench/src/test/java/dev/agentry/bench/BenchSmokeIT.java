@@ -52,6 +52,8 @@ class BenchSmokeIT {
 			.anyMatch((name) -> name.startsWith("REQ/REP round trip p50"))
 			.anyMatch((name) -> name.startsWith("socket-loop polls per request"))
 			.anyMatch((name) -> name.startsWith("coordinator path throughput"))
+			.anyMatch((name) -> name.startsWith("client calls on the callers' own sockets"))
+			.anyMatch((name) -> name.startsWith("client calls through the client's loop"))
 			.anyMatch((name) -> name.startsWith("idle shutdown"))
 			.anyMatch((name) -> name.startsWith("shutdown with 4 requests in flight"))
 			.anyMatch((name) -> name.startsWith("start-up to readiness 200, fat jar"))

@@ -193,7 +193,8 @@ final class Lane {
 	 * Waits for the reply of the request sent with {@code correlation}, a slice at a time;
 	 * {@link Outcome#RESEND} when its connection dropped and the call waits for it to come back.
 	 */
-	private Outcome receive(Call call, PeerConnector.Connection peer, long correlation, long drops) {
+	private Outcome receive(Call call, PeerConnector.Connection peer, long correlation, long drops)
+			throws InterruptedException {
 		ZMQ.Socket socket = peer.socket();
 		while (true) {
 			long now = System.nanoTime();
@@ -204,6 +205,11 @@ final class Lane {
 			}
 			if (this.closing.getAsBoolean()) {
 				return closed();
+			}
+			if (Thread.interrupted()) {
+				// JeroMQ returns at once on an interrupted thread: waiting on would spin. The
+				// call ends here (the flag is set again), not on the next endpoint.
+				throw new InterruptedException();
 			}
 			if (peer.link().drops() != drops) {
 				// The peer drained what it had before it closed: whatever is still pending was

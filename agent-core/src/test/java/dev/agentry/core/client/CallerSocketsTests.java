@@ -126,6 +126,21 @@ class CallerSocketsTests extends AgentClientTests {
 		assertThat(answer.path("id").asString()).isEqualTo("r-pending");
 	}
 
+	/** An interrupt ends the call at once, and only that call: no other endpoint is tried. */
+	@Test
+	void anInterruptedCallerGetsUnavailableAtOnceWithoutMovingOn() {
+		TestServer first = server("silent-1", Mode.SILENT);
+		TestServer second = server("silent-2", Mode.SILENT);
+		AgentClient client = this.clients.create("peer", List.of(first.endpoint(), second.endpoint()));
+		Future<JsonNode> reply = this.owner.submit(() -> client.call(request("r-1"), Duration.ofMinutes(5)));
+		await().atMost(GENEROUS).until(() -> first.received.get() + second.received.get() == 1);
+		this.owners.get(0).interrupt();
+		JsonNode answer = answer(reply);
+		assertThat(answer.path("error").asString()).isEqualTo("unavailable");
+		assertThat(answer.path("message").asString()).contains("interrupted");
+		assertThat(first.received.get() + second.received.get()).as("requests sent").isEqualTo(1);
+	}
+
 	/**
 	 * The attack of issue 13 on a caller's own sockets: the fake peer forges, on its own
 	 * connection, replies that carry the correlation frames of calls that went to the real
