@@ -15,6 +15,8 @@ import dev.agentry.core.zmq.ZmqSockets;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.zeromq.ZMQ;
+import org.zeromq.ZMQException;
+import zmq.ZError;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -116,6 +118,8 @@ final class Lane {
 			}
 		}
 		catch (InterruptedException ex) {
+			// An interrupt may have left a socket half-way through a receive: new ones next time.
+			close();
 			Thread.currentThread().interrupt();
 			return errorReply(call, AgentError.UNAVAILABLE, "interrupted while waiting for a reply");
 		}
@@ -220,7 +224,16 @@ final class Lane {
 				return Outcome.failed(AgentError.UNAVAILABLE, "the connection to " + call.target() + " dropped");
 			}
 			socket.setReceiveTimeOut((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(Math.min(left, SLICE_NANOS))));
-			byte[] first = socket.recv(0);
+			byte[] first;
+			try {
+				first = socket.recv(0);
+			}
+			catch (ZMQException ex) {
+				if (ex.getErrorCode() == ZError.EINTR) {
+					throw new InterruptedException();
+				}
+				throw ex;
+			}
 			if (first == null) {
 				continue;
 			}
