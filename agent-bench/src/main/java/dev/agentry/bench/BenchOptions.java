@@ -21,7 +21,8 @@ import org.springframework.boot.convert.DurationStyle;
  * @param suites which suites to run: endpoint, coordinator, client, shutdown, startup
  * @param out where {@code bench.md} and {@code bench.json} go
  * @param jdk25 a JDK 25's {@code bin/java} for the AOT-cache start-up mode, if any
- * @param agentJvmOptions extra JVM options for the agent under measurement, e.g. to profile it
+ * @param agentJvmOptions extra JVM options for the agents under measurement (the bench agent, the
+ * request-coordinator), e.g. to profile them
  */
 record BenchOptions(int rounds, Duration measure, int latencyRequests, List<String> suites, Path out,
 		Optional<Path> jdk25, List<String> agentJvmOptions) {
@@ -88,8 +89,9 @@ record BenchOptions(int rounds, Duration measure, int latencyRequests, List<Stri
 		Path jdk25Home = DEFAULT_JDK25;
 
 		@Option(names = "--agent-jvm-options", paramLabel = "\"OPTIONS\"",
-				description = "extra JVM options for the agent, e.g. to profile it with JFR: "
-						+ "\"-XX:StartFlightRecording=filename=agent.jfr,settings=profile\"")
+				description = "extra JVM options for the agents under measurement (the bench agent, the "
+						+ "request-coordinator), e.g. to profile them with JFR: "
+						+ "\"-XX:StartFlightRecording=filename=agent-%p.jfr,settings=profile\"")
 		String agentJvmOptions;
 
 		@Option(names = "--quick",

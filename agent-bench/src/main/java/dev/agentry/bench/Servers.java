@@ -54,8 +54,11 @@ final class Servers {
 		return this.jars;
 	}
 
+	/** A sample agent; the request-coordinator, under measurement in its suite, gets the agent's JVM options (a profiler, say). */
 	AgentLauncher sample(String command) {
-		return AgentLauncher.jar(this.jars.samples(), command).jvmOptions().directory(this.dir);
+		String[] options = command.equals("request-coordinator") ? this.agentJvmOptions.toArray(String[]::new)
+				: new String[0];
+		return AgentLauncher.jar(this.jars.samples(), command).jvmOptions(options).directory(this.dir);
 	}
 
 	/** The raw router, bound and listening; its endpoint is {@code tcp://127.0.0.1:<port>}. */
