@@ -50,7 +50,7 @@ public final class AgentClient {
 
 	private final Unconnectables unconnectable;
 
-	private final Runnable wrongPeerReply;
+	private final WrongPeerReplies wrongPeer;
 
 	/** Calls in progress on their callers' own sockets, which the close waits for. */
 	private final AtomicInteger laneCalls = new AtomicInteger();
@@ -67,10 +67,10 @@ public final class AgentClient {
 		this.policy = new RetryPolicy();
 		this.serverKeys = serverKeys;
 		this.sockets = sockets;
-		this.wrongPeerReply = wrongPeerReply;
+		this.wrongPeer = new WrongPeerReplies(name, wrongPeerReply);
 		this.unconnectable = new Unconnectables(name, this.policy.reconnectBackOff());
 		this.loop = new ClientLoop(name, endpoints, connector(), this.unconnectable, sockets, mapper, this.policy,
-				wrongPeerReply, onCrash);
+				this.wrongPeer, onCrash);
 	}
 
 	public String name() {
@@ -164,7 +164,7 @@ public final class AgentClient {
 
 	private Lane lane() {
 		return new Lane(this.name, this.endpoints, connector(), this.unconnectable, this.mapper, this.policy,
-				this.wrongPeerReply, this.loop::isClosing);
+				this.wrongPeer, this.loop::isClosing);
 	}
 
 	/** The connector of one owner of sockets: the loop, or one caller's lane. */

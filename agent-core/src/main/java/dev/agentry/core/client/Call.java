@@ -4,7 +4,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import dev.agentry.core.wire.AgentError;
+import dev.agentry.core.wire.ErrorReply;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -92,6 +96,26 @@ final class Call {
 
 	void sentOn(Link link) {
 		this.sentOn = link;
+	}
+
+	/** The peer's reply; an {@code internal} error reply when it is not a JSON object. */
+	JsonNode parseReply(ObjectMapper mapper, byte[] body) {
+		JsonNode reply;
+		try {
+			reply = mapper.readTree(body);
+		}
+		catch (JacksonException ex) {
+			reply = null;
+		}
+		if (reply == null || !reply.isObject()) {
+			return errorReply(mapper, AgentError.INTERNAL, "the reply of " + target() + " was not a JSON object");
+		}
+		return reply;
+	}
+
+	/** An error reply to this call, written here (a timeout, no connection, ...). */
+	JsonNode errorReply(ObjectMapper mapper, AgentError error, String message) {
+		return ErrorReply.of(mapper, this.request.get("id"), error, message);
 	}
 
 	/**

@@ -1,7 +1,6 @@
 package dev.agentry.core.client;
 
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -16,14 +15,12 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import dev.agentry.core.wire.AgentError;
-import dev.agentry.core.wire.ErrorReply;
 import dev.agentry.core.zmq.SocketPoller;
 import dev.agentry.core.zmq.ZmqLoop;
 import dev.agentry.core.zmq.ZmqSockets;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.zeromq.ZMQ;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
@@ -44,9 +41,6 @@ final class ClientLoop extends ZmqLoop {
 
 	private static final long PRUNE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(30);
 
-	/** How often the WARN about replies from the wrong peer may be repeated. */
-	private static final long WRONG_PEER_WARN_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
-
 	private final String name;
 
 	private final Supplier<List<String>> endpoints;
@@ -57,7 +51,7 @@ final class ClientLoop extends ZmqLoop {
 
 	private final RetryPolicy policy;
 
-	private final Runnable wrongPeerReply;
+	private final WrongPeerReplies wrongPeer;
 
 	/** Calls queued by the callers' threads. */
 	private final Queue<Call> calls = new ConcurrentLinkedQueue<>();
@@ -88,16 +82,14 @@ final class ClientLoop extends ZmqLoop {
 	/** Dropped connections watched until they come back or their socket is replaced. */
 	private final Set<Link> down = new HashSet<>();
 
-	private long nextWrongPeerWarn = System.nanoTime();
-
 	private SocketPoller poller;
 
 	/**
-	 * @param wrongPeerReply told (on this thread, so quickly) of every reply dropped because
-	 * it came from another peer than the one its call went to
+	 * @param wrongPeer told (on this thread, so quickly) of every reply dropped because it
+	 * came from another peer than the one its call went to
 	 */
 	ClientLoop(String name, Supplier<List<String>> endpoints, PeerConnector connector, Unconnectables unconnectable,
-			ZmqSockets sockets, ObjectMapper mapper, RetryPolicy policy, Runnable wrongPeerReply,
+			ZmqSockets sockets, ObjectMapper mapper, RetryPolicy policy, WrongPeerReplies wrongPeer,
 			Consumer<Throwable> onCrash) {
 		super("agent-client-" + name, sockets.context(), onCrash);
 		this.name = name;
@@ -106,7 +98,7 @@ final class ClientLoop extends ZmqLoop {
 		this.unconnectable = unconnectable;
 		this.mapper = mapper;
 		this.policy = policy;
-		this.wrongPeerReply = wrongPeerReply;
+		this.wrongPeer = wrongPeer;
 	}
 
 	/** Queues a call from any thread; false when the loop is closing and will never take it. */
@@ -179,7 +171,7 @@ final class ClientLoop extends ZmqLoop {
 	}
 
 	private void closed(Call call) {
-		call.answer(errorReply(call, AgentError.UNAVAILABLE, "the client " + this.name + " closed"));
+		call.answer(call.errorReply(this.mapper, AgentError.UNAVAILABLE, "the client " + this.name + " closed"));
 	}
 
 	/** Starts the call's current attempt: sent now, or queued until its connection is up. */
@@ -202,7 +194,7 @@ final class ClientLoop extends ZmqLoop {
 			send(call);
 			return;
 		}
-		call.answer(errorReply(call, error, message));
+		call.answer(call.errorReply(this.mapper, error, message));
 	}
 
 	private boolean trySend(Call call, Peer peer) {
@@ -302,7 +294,7 @@ final class ClientLoop extends ZmqLoop {
 				continue;
 			}
 			if (call.sentOn() != peer.link()) {
-				wrongPeer(peer.link().endpoint, call);
+				this.wrongPeer.dropped(peer.link().endpoint, call.target());
 				continue;
 			}
 			this.pending.remove(key);
@@ -310,29 +302,9 @@ final class ClientLoop extends ZmqLoop {
 		}
 	}
 
-	/** A reply on another socket than its call's: dropped, counted, told now and then, never a reply. */
-	private void wrongPeer(String from, Call call) {
-		this.wrongPeerReply.run();
-		long now = System.nanoTime();
-		if (now - this.nextWrongPeerWarn >= 0) {
-			this.nextWrongPeerWarn = now + WRONG_PEER_WARN_INTERVAL_NANOS;
-			logger.warn("Agent client '" + this.name + "' dropped a reply from " + from + " to a call sent to "
-					+ call.target() + " (a peer answering calls it did not get); every one is counted, this is told at most once a minute");
-		}
-	}
-
 	private void complete(Call call, byte[] replyBytes) {
-		JsonNode reply;
-		try {
-			reply = this.mapper.readTree(replyBytes);
-		}
-		catch (JacksonException ex) {
-			reply = null;
-		}
-		if (reply == null || !reply.isObject()) {
-			call.answer(errorReply(call, AgentError.INTERNAL, "the reply of " + call.target() + " was not a JSON object"));
-			return;
-		}
+		// A reply that is not a JSON object is answered internal, which no policy retries.
+		JsonNode reply = call.parseReply(this.mapper, replyBytes);
 		AgentError error = AgentError.fromCode(reply.path("error").asString(""));
 		if (this.policy.retries(call, error)) {
 			call.moveOn();
@@ -341,10 +313,6 @@ final class ClientLoop extends ZmqLoop {
 		}
 		// The peer's own reply, also an error that is not worth another endpoint or has none left.
 		call.answer(reply);
-	}
-
-	private JsonNode errorReply(Call call, AgentError error, String message) {
-		return ErrorReply.of(this.mapper, call.request().get("id"), error, message);
 	}
 
 	/** The peer of an endpoint, connected now if it is new; {@code null} if that connect failed. */

@@ -10,14 +10,12 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import dev.agentry.core.wire.AgentError;
-import dev.agentry.core.wire.ErrorReply;
 import dev.agentry.core.zmq.ZmqSockets;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.zeromq.ZMQ;
 import org.zeromq.ZMQException;
 import zmq.ZError;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
@@ -48,8 +46,6 @@ final class Lane {
 	/** How many recent calls' correlations are remembered, to tell a reply from the wrong peer from a late one. */
 	private static final int RECENT = 64;
 
-	private static final long WRONG_PEER_WARN_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
-
 	private final String name;
 
 	private final Supplier<List<String>> endpoints;
@@ -62,7 +58,7 @@ final class Lane {
 
 	private final RetryPolicy policy;
 
-	private final Runnable wrongPeerReply;
+	private final WrongPeerReplies wrongPeer;
 
 	private final BooleanSupplier closing;
 
@@ -87,17 +83,15 @@ final class Lane {
 
 	private long nextPrune = System.nanoTime() + PRUNE_INTERVAL_NANOS;
 
-	private long nextWrongPeerWarn = System.nanoTime();
-
 	Lane(String name, Supplier<List<String>> endpoints, PeerConnector connector, Unconnectables unconnectable,
-			ObjectMapper mapper, RetryPolicy policy, Runnable wrongPeerReply, BooleanSupplier closing) {
+			ObjectMapper mapper, RetryPolicy policy, WrongPeerReplies wrongPeer, BooleanSupplier closing) {
 		this.name = name;
 		this.endpoints = endpoints;
 		this.connector = connector;
 		this.unconnectable = unconnectable;
 		this.mapper = mapper;
 		this.policy = policy;
-		this.wrongPeerReply = wrongPeerReply;
+		this.wrongPeer = wrongPeer;
 		this.closing = closing;
 	}
 
@@ -114,20 +108,20 @@ final class Lane {
 					continue;
 				}
 				return (outcome.reply() != null) ? outcome.reply()
-						: errorReply(call, outcome.error(), outcome.message());
+						: call.errorReply(this.mapper, outcome.error(), outcome.message());
 			}
 		}
 		catch (InterruptedException ex) {
 			// An interrupt may have left a socket half-way through a receive: new ones next time.
 			close();
 			Thread.currentThread().interrupt();
-			return errorReply(call, AgentError.UNAVAILABLE, "interrupted while waiting for a reply");
+			return call.errorReply(this.mapper, AgentError.UNAVAILABLE, "interrupted while waiting for a reply");
 		}
 		catch (RuntimeException ex) {
 			// A socket that JeroMQ failed (its context terminated under a forced thread, say):
 			// this lane's sockets are closed, and the next call makes new ones.
 			close();
-			return errorReply(call, AgentError.UNAVAILABLE, "the call to " + call.target() + " failed: " + ex);
+			return call.errorReply(this.mapper, AgentError.UNAVAILABLE, "the call to " + call.target() + " failed: " + ex);
 		}
 		finally {
 			pruneIdlePeers();
@@ -248,37 +242,12 @@ final class Lane {
 			if (got != correlation) {
 				Link sentOn = this.recent.get(got);
 				if (sentOn != null && sentOn != peer.link()) {
-					wrongPeer(call.target(), sentOn.endpoint);
+					this.wrongPeer.dropped(call.target(), sentOn.endpoint);
 				}
 				// Otherwise late (a reply to an attempt that timed out): nobody waits for it.
 				continue;
 			}
-			return Outcome.replied(parse(call, rest.get(1)));
-		}
-	}
-
-	private JsonNode parse(Call call, byte[] body) {
-		JsonNode reply;
-		try {
-			reply = this.mapper.readTree(body);
-		}
-		catch (JacksonException ex) {
-			reply = null;
-		}
-		if (reply == null || !reply.isObject()) {
-			return errorReply(call, AgentError.INTERNAL, "the reply of " + call.target() + " was not a JSON object");
-		}
-		return reply;
-	}
-
-	/** A reply on another socket than its call's: dropped, counted, told now and then, never a reply. */
-	private void wrongPeer(String from, String sentTo) {
-		this.wrongPeerReply.run();
-		long now = System.nanoTime();
-		if (now - this.nextWrongPeerWarn >= 0) {
-			this.nextWrongPeerWarn = now + WRONG_PEER_WARN_INTERVAL_NANOS;
-			logger.warn("Agent client '" + this.name + "' dropped a reply from " + from + " to a call sent to " + sentTo
-					+ " (a peer answering calls it did not get); every one is counted, this is told at most once a minute");
+			return Outcome.replied(call.parseReply(this.mapper, rest.get(1)));
 		}
 	}
 
@@ -351,10 +320,6 @@ final class Lane {
 
 	private Outcome closed() {
 		return Outcome.failed(AgentError.UNAVAILABLE, "the client " + this.name + " closed");
-	}
-
-	private JsonNode errorReply(Call call, AgentError error, String message) {
-		return ErrorReply.of(this.mapper, call.request().get("id"), error, message);
 	}
 
 	/** How one attempt ended: the peer's reply, or an error found here. */

@@ -368,39 +368,17 @@ class AgentClientTests {
 	 */
 	@Test
 	void replyFromAnotherPeerWithTheCorrelationOfACallSentElsewhereIsDroppedAndCounted(CapturedOutput output) {
-		BlockingQueue<byte[]> toForge = new LinkedBlockingQueue<>();
-		BlockingQueue<Boolean> forgedOne = new LinkedBlockingQueue<>();
-		AtomicInteger forgeries = new AtomicInteger();
-		AtomicReference<byte[]> clientIdentity = new AtomicReference<>();
-		List<Long> correlations = new CopyOnWriteArrayList<>();
 		Counter rejected = this.metrics.rejectedReplies("peer", "wrong_peer");
-		ScriptedRouter fake = router("fake", (socket, frames) -> {
-			// Calls that went to the fake: answered unavailable, so they move on to the real peer.
-			clientIdentity.set(frames.get(0));
-			reply(socket, frames, error("unavailable"));
-		}, (socket) -> {
-			byte[] correlation = toForge.poll();
-			if (correlation == null) {
-				return;
-			}
-			byte[] identity = clientIdentity.get();
-			if (identity != null) {
-				// The envelope of a request that went to the real peer, as if this one had got it.
-				reply(socket, List.of(identity, correlation, new byte[0], new byte[0]), ok("forged"));
-				forgeries.incrementAndGet();
-			}
-			forgedOne.add(identity != null);
-		});
-		ScriptedRouter real = router("real", (socket, frames) -> {
-			correlations.add(java.nio.ByteBuffer.wrap(frames.get(1)).getLong());
-			toForge.add(frames.get(1));
-			Boolean forged = poll(forgedOne);
-			if (Boolean.TRUE.equals(forged)) {
+		AtomicInteger forgeries = new AtomicInteger();
+		// The real peer waits until the forgery has been dealt with before it answers.
+		Forgery forgery = forgery((forged) -> {
+			if (forged) {
 				await().atMost(GENEROUS).until(() -> rejected.count() >= forgeries.get());
 			}
-			reply(socket, frames, ok("real"));
-		}, (socket) -> {
-		});
+		}, forgeries);
+		ScriptedRouter real = forgery.real();
+		ScriptedRouter fake = forgery.fake();
+		List<Long> correlations = forgery.correlations();
 		AgentClient client = this.clients.create("peer", List.of(real.endpoint(), fake.endpoint()));
 		int calls = 40;
 		for (int i = 0; i < calls; i++) {
@@ -452,6 +430,47 @@ class AgentClientTests {
 		finally {
 			smallClients.stop();
 		}
+	}
+
+	/**
+	 * A real peer and a fake one that the client is also connected to: the fake answers calls
+	 * sent to it {@code unavailable} (so they move on to the real one) and forges, on its own
+	 * connection, a reply to every call that the real one gets, with that call's correlation
+	 * frame. The real peer hands each frame over, waits for the forgery, runs
+	 * {@code afterForgery} (with whether one was sent) and answers.
+	 */
+	Forgery forgery(Consumer<Boolean> afterForgery, AtomicInteger forgeries) {
+		BlockingQueue<byte[]> toForge = new LinkedBlockingQueue<>();
+		BlockingQueue<Boolean> forgedOne = new LinkedBlockingQueue<>();
+		AtomicReference<byte[]> clientIdentity = new AtomicReference<>();
+		List<Long> correlations = new CopyOnWriteArrayList<>();
+		ScriptedRouter fake = router("fake", (socket, frames) -> {
+			clientIdentity.set(frames.get(0));
+			reply(socket, frames, error("unavailable"));
+		}, (socket) -> {
+			byte[] correlation = toForge.poll();
+			if (correlation == null) {
+				return;
+			}
+			byte[] identity = clientIdentity.get();
+			if (identity != null) {
+				// The envelope of a request that went to the real peer, as if this one had got it.
+				reply(socket, List.of(identity, correlation, new byte[0], new byte[0]), ok("forged"));
+				forgeries.incrementAndGet();
+			}
+			forgedOne.add(identity != null);
+		});
+		ScriptedRouter real = router("real", (socket, frames) -> {
+			correlations.add(java.nio.ByteBuffer.wrap(frames.get(1)).getLong());
+			toForge.add(frames.get(1));
+			afterForgery.accept(Boolean.TRUE.equals(poll(forgedOne)));
+			reply(socket, frames, ok("real"));
+		}, (socket) -> {
+		});
+		return new Forgery(real, fake, correlations);
+	}
+
+	record Forgery(ScriptedRouter real, ScriptedRouter fake, List<Long> correlations) {
 	}
 
 	static Boolean poll(BlockingQueue<Boolean> queue) {

@@ -2,17 +2,14 @@ package dev.agentry.core.client;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 import dev.agentry.core.shutdown.StepOutcome;
 import dev.agentry.core.shutdown.StepRecord;
@@ -150,33 +147,13 @@ class CallerSocketsTests extends AgentClientTests {
 	@Test
 	@Override
 	void replyFromAnotherPeerWithTheCorrelationOfACallSentElsewhereIsDroppedAndCounted(CapturedOutput output) {
-		BlockingQueue<byte[]> toForge = new LinkedBlockingQueue<>();
-		BlockingQueue<Boolean> forgedOne = new LinkedBlockingQueue<>();
 		AtomicInteger forgeries = new AtomicInteger();
-		AtomicReference<byte[]> clientIdentity = new AtomicReference<>();
 		Counter rejected = this.metrics.rejectedReplies("peer", "wrong_peer");
-		ScriptedRouter fake = router("fake", (socket, frames) -> {
-			clientIdentity.set(frames.get(0));
-			reply(socket, frames, error("unavailable"));
-		}, (socket) -> {
-			byte[] correlation = toForge.poll();
-			if (correlation == null) {
-				return;
-			}
-			byte[] identity = clientIdentity.get();
-			if (identity != null) {
-				reply(socket, List.of(identity, correlation, new byte[0], new byte[0]), ok("forged"));
-				forgeries.incrementAndGet();
-			}
-			forgedOne.add(identity != null);
-		});
-		ScriptedRouter real = router("real", (socket, frames) -> {
-			toForge.add(frames.get(1));
-			// The forgery is on its way before the real reply.
-			poll(forgedOne);
-			reply(socket, frames, ok("real"));
-		}, (socket) -> {
-		});
+		// The forgery is on its way before the real reply.
+		Forgery forgery = forgery((forged) -> {
+		}, forgeries);
+		ScriptedRouter real = forgery.real();
+		ScriptedRouter fake = forgery.fake();
 		AgentClient client = this.clients.create("peer", List.of(real.endpoint(), fake.endpoint()));
 		int calls = 40;
 		for (int i = 0; i < calls; i++) {
