@@ -97,6 +97,18 @@ public final class AgentClient {
 				return callOn(lane, request, timeout);
 			}
 		}
+		return callShared(request, timeout);
+	}
+
+	/**
+	 * As {@link #call}, but always through the client's own thread and the sockets it shares
+	 * among all callers, whichever thread calls: for calls that must find the connection
+	 * that other calls keep up. The registry client's heartbeats (on a worker) and its
+	 * deregister at step 0 (on the shutdown hook's thread) go this way, so that the deregister
+	 * does not look the registry's name up and connect anew just when the registry may be
+	 * going away itself.
+	 */
+	public JsonNode callShared(ObjectNode request, Duration timeout) {
 		long bound = this.policy.callBound(timeout, this.endpoints.get().size()).toMillis();
 		try {
 			return callAsync(request, timeout).get(bound, TimeUnit.MILLISECONDS);

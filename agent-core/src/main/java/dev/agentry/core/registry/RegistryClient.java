@@ -13,7 +13,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Talks to the service registry: {@code register}, {@code heartbeat}, {@code deregister},
  * {@code lookup}. Every call is bounded by its timeout and never throws for a registry that
- * is down: a registry outage must not block an agent's start, work or stop.
+ * is down: a registry outage must not block an agent's start, work or stop. Every call goes
+ * through the client's own thread ({@link AgentClient#callShared}), so that the deregister at
+ * step 0 uses the connection that the heartbeats keep up.
  */
 public final class RegistryClient {
 
@@ -38,7 +40,7 @@ public final class RegistryClient {
 		if (instance.publicKey() != null) {
 			request.put("public_key", instance.publicKey());
 		}
-		return isOk(this.client.call(request, this.timeout));
+		return isOk(this.client.callShared(request, this.timeout));
 	}
 
 	/**
@@ -46,7 +48,7 @@ public final class RegistryClient {
 	 * new registration ({@code false}), or it did not answer (empty)
 	 */
 	public Optional<Boolean> heartbeat(String service, String instance) {
-		JsonNode reply = this.client.call(request("heartbeat", service, instance), this.timeout);
+		JsonNode reply = this.client.callShared(request("heartbeat", service, instance), this.timeout);
 		if (!isOk(reply)) {
 			return Optional.empty();
 		}
@@ -54,7 +56,7 @@ public final class RegistryClient {
 	}
 
 	public boolean deregister(String service, String instance) {
-		return isOk(this.client.call(request("deregister", service, instance), this.timeout));
+		return isOk(this.client.callShared(request("deregister", service, instance), this.timeout));
 	}
 
 	/** The live instances of a service, or empty when the registry does not answer. */
@@ -64,7 +66,7 @@ public final class RegistryClient {
 		if (service != null) {
 			request.put("service", service);
 		}
-		JsonNode reply = this.client.call(request, this.timeout);
+		JsonNode reply = this.client.callShared(request, this.timeout);
 		if (!isOk(reply) || !reply.path("instances").isArray()) {
 			return Optional.empty();
 		}

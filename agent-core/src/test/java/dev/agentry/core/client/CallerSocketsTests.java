@@ -78,6 +78,20 @@ class CallerSocketsTests extends AgentClientTests {
 		assertThat(this.clientContext.getSockets()).as("the owner's one socket").hasSize(1);
 	}
 
+	/** The registry client's way: its heartbeats and its deregister at step 0 share the loop's connection. */
+	@Test
+	void aSharedCallGoesThroughTheClientsLoopEvenOnAThreadThatOwnsItsSockets() {
+		TestServer server = server("a", Mode.ECHO);
+		AgentClient client = this.clients.create("peer", List.of(server.endpoint()));
+		long polls = client.polls();
+		JsonNode reply = answer(this.owner.submit(() -> client.callShared(request("r-shared"), Duration.ofSeconds(10))));
+		assertThat(reply.path("id").asString()).isEqualTo("r-shared");
+		assertThat(client.polls()).as("polls of the client's loop").isGreaterThan(polls);
+		assertThat(this.clientContext.getSockets()).as("the loop's socket only").hasSize(1);
+		this.clients.stop();
+		assertThat(this.clientContext.getSockets()).as("closed by the loop").isEmpty();
+	}
+
 	@Test
 	void theOwnersSocketsCloseWhenItsBodyEnds() throws InterruptedException {
 		TestServer a = server("a", Mode.ECHO);
