@@ -52,6 +52,9 @@ public final class AgentClient {
 
 	private final WrongPeerReplies wrongPeer;
 
+	/** Makes this client's lane on a thread that has none yet; one object, not one per call. */
+	private final Supplier<Lane> newLane = this::lane;
+
 	/** Calls in progress on their callers' own sockets, which the close waits for. */
 	private final AtomicInteger laneCalls = new AtomicInteger();
 
@@ -92,7 +95,7 @@ public final class AgentClient {
 		}
 		else if (!Thread.currentThread().isInterrupted()) {
 			// An interrupted thread would break a socket it blocks on: its call takes the loop's way.
-			Lane lane = CallerSockets.lane(this, this::lane);
+			Lane lane = CallerSockets.lane(this, this.newLane);
 			if (lane != null) {
 				return callOn(lane, request, timeout);
 			}
